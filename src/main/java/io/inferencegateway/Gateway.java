@@ -1,0 +1,73 @@
+package io.inferencegateway;
+
+import io.inferencegateway.config.GatewayConfig;
+import io.inferencegateway.config.ModelConfig;
+import io.inferencegateway.http.HttpVerticle;
+import io.inferencegateway.http.QueueLimits;
+import io.inferencegateway.model.LocalCodec;
+import io.inferencegateway.model.ModelRuntime;
+import io.inferencegateway.model.ModelStatusVerticle;
+import io.inferencegateway.model.ModelVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import java.util.List;
+
+/**
+ * Deploys a configured gateway on a Vert.x instance: per model a status verticle and its worker
+ * verticles, then the HTTP verticle instances. Models that fail to load are served as DOWN; only a
+ * failure to listen fails the start.
+ */
+public final class Gateway {
+
+  private final int port;
+
+  private Gateway(int port) {
+    this.port = port;
+  }
+
+  /** The port the gateway listens on. */
+  public int port() {
+    return port;
+  }
+
+  public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
+    LocalCodec.registerAll(vertx.eventBus());
+    List<String> names = config.models().stream().map(ModelConfig::name).toList();
+    QueueLimits limits = new QueueLimits(names, config.inference().maxQueue());
+    Future<?> models = Future.all(config.models().stream()
+        .map(model -> deployModel(vertx, new ModelRuntime(model, config.health().stuckAfterMs())))
+        .toList());
+    // Models load while the HTTP verticle already answers, so probes see them as LOADING.
+    Future<Integer> http = deployHttp(vertx, config, limits);
+    return Future.all(models, http).map(both -> new Gateway(http.result()));
+  }
+
+  private static Future<?> deployModel(Vertx vertx, ModelRuntime runtime) {
+    return vertx.deployVerticle(new ModelStatusVerticle(runtime))
+        .compose(status -> vertx.deployVerticle(() -> new ModelVerticle(runtime),
+            new DeploymentOptions()
+                .setThreadingModel(ThreadingModel.WORKER)
+                .setInstances(runtime.config().instances())));
+  }
+
+  /**
+   * The first instance binds (port 0 picks a free port); the others then listen on the port it
+   * got, which Vert.x shares between them.
+   */
+  private static Future<Integer> deployHttp(Vertx vertx, GatewayConfig config, QueueLimits limits) {
+    int instances = config.http().instances();
+    String version = GatewayVersion.get();
+    HttpVerticle first = new HttpVerticle(config, limits, version);
+    return vertx.deployVerticle(first).compose(id -> {
+      int port = first.actualPort();
+      if (instances == 1) {
+        return Future.succeededFuture(port);
+      }
+      GatewayConfig bound = config.withHttpPort(port);
+      return vertx.deployVerticle(() -> new HttpVerticle(bound, limits, version),
+          new DeploymentOptions().setInstances(instances - 1)).map(more -> port);
+    });
+  }
+}

@@ -1,0 +1,81 @@
+package io.inferencegateway.health;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.CheckResult;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * The gateway's health procedures: one per model, named after it, each with the configured
+ * timeout. Readiness wants every model ready; liveness only wants every model answering and none
+ * stuck, since restarting the gateway would not mend a model file that fails to load.
+ */
+public final class ModelHealthChecks {
+
+  private final HealthChecks readiness;
+  private final HealthChecks liveness;
+
+  private ModelHealthChecks(HealthChecks readiness, HealthChecks liveness) {
+    this.readiness = readiness;
+    this.liveness = liveness;
+  }
+
+  public static ModelHealthChecks create(Vertx vertx, List<String> models, long timeoutMs) {
+    ModelProbe probe = new ModelProbe(vertx, timeoutMs);
+    HealthChecks readiness = HealthChecks.create(vertx);
+    HealthChecks liveness = HealthChecks.create(vertx);
+    for (String model : models) {
+      readiness.register(model, timeoutMs, procedure(probe, model, ModelProbe::isReady));
+      liveness.register(model, timeoutMs, procedure(probe, model, ModelProbe::isLive));
+    }
+    return new ModelHealthChecks(readiness, liveness);
+  }
+
+  public HealthCheckHandler readinessHandler() {
+    return handler(readiness);
+  }
+
+  public HealthCheckHandler livenessHandler() {
+    return handler(liveness);
+  }
+
+  public Future<CheckResult> readiness() {
+    return readiness.checkStatus().map(ModelHealthChecks::failuresAsDown);
+  }
+
+  private static io.vertx.core.Handler<io.vertx.core.Promise<Status>> procedure(
+      ModelProbe probe, String model, Predicate<JsonObject> healthy) {
+    return promise -> probe.status(model).onSuccess(status ->
+        promise.tryComplete(healthy.test(status) ? Status.OK(status) : Status.KO(status)));
+  }
+
+  private static HealthCheckHandler handler(HealthChecks checks) {
+    return HealthCheckHandler.createWithHealthChecks(checks)
+        .resultMapper(result -> Future.succeededFuture(failuresAsDown(result)));
+  }
+
+  /**
+   * vertx-health-check answers 500 when a procedure itself times out. For the gateway that is a
+   * model not answering its probe: DOWN, and 503 like any other DOWN model.
+   */
+  static CheckResult failuresAsDown(CheckResult result) {
+    if (result.getChecks() != null) {
+      result.getChecks().forEach(ModelHealthChecks::failuresAsDown);
+    }
+    boolean procedureFailed = result.getFailure() != null
+        || (result.getStatus() != null && result.getStatus().isProcedureInError());
+    if (procedureFailed) {
+      JsonObject data = result.getData();
+      String cause = data == null ? "unknown" : data.getString("cause", "unknown");
+      result.setFailure(null).setStatus(Status.KO(new JsonObject()
+          .put("state", ModelProbe.UNRESPONSIVE)
+          .put("error", "the health procedure failed: " + cause)));
+    }
+    return result;
+  }
+}

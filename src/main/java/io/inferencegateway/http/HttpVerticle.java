@@ -1,0 +1,85 @@
+package io.inferencegateway.http;
+
+import io.inferencegateway.config.GatewayConfig;
+import io.inferencegateway.health.ModelHealthChecks;
+import io.inferencegateway.health.ModelProbe;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * The gateway's HTTP front: parses and validates requests, hands them to model workers over the
+ * event bus, and serialises their replies. Runs on an event loop and never blocks.
+ */
+public final class HttpVerticle extends VerticleBase {
+
+  private final GatewayConfig config;
+  private final QueueLimits limits;
+  private final String version;
+  private HttpServer server;
+
+  public HttpVerticle(GatewayConfig config, QueueLimits limits, String version) {
+    this.config = config;
+    this.limits = limits;
+    this.version = version;
+  }
+
+  @Override
+  public Future<?> start() {
+    return vertx.createHttpServer(new HttpServerOptions()
+            .setHost(config.http().host())
+            .setPort(config.http().port()))
+        .requestHandler(router())
+        .listen()
+        .onSuccess(listening -> server = listening);
+  }
+
+  /** The port actually bound, which differs from the configured one when that was 0. */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private Router router() {
+    Router router = Router.router(vertx);
+    ModelCatalog catalog = new ModelCatalog(config.models());
+    ModelCaller caller = new ModelCaller(vertx, limits, config.inference());
+    long healthTimeout = config.health().timeoutMs();
+    ModelHealthChecks health = ModelHealthChecks.create(vertx, catalog.names(), healthTimeout);
+    BodyHandler body = BodyHandler.create(false)
+        .setBodyLimit(config.http().maxBodyBytes());
+
+    router.get("/health").handler(health.readinessHandler());
+    router.get("/health/ready").handler(health.readinessHandler());
+    router.get("/health/live").handler(health.livenessHandler());
+    new OipRoutes(catalog, caller, new ModelProbe(vertx, healthTimeout), health, serverMetadata())
+        .mount(router, body);
+    new PredictRoutes(catalog, caller).mount(router, body);
+
+    router.errorHandler(400, ctx -> fail(ctx, 400, "bad request"));
+    router.errorHandler(404, ctx -> fail(ctx, 404, "no route for "
+        + ctx.request().method() + " " + ctx.request().path()));
+    router.errorHandler(405, ctx -> fail(ctx, 405, "method " + ctx.request().method()
+        + " is not allowed on " + ctx.request().path()));
+    router.errorHandler(413, ctx -> fail(ctx, 413, "the request body is larger than "
+        + config.http().maxBodyBytes() + " bytes"));
+    router.errorHandler(500, ctx -> fail(ctx, 500, "internal error: " + ctx.failure()));
+    return router;
+  }
+
+  private JsonObject serverMetadata() {
+    return new JsonObject()
+        .put("name", "inference-gateway")
+        .put("version", version)
+        .put("extensions", new JsonArray());
+  }
+
+  private static void fail(RoutingContext ctx, int status, String message) {
+    ErrorReplies.send(ctx, status, message);
+  }
+}

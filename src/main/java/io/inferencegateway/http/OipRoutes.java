@@ -1,0 +1,216 @@
+package io.inferencegateway.http;
+
+import io.inferencegateway.config.ModelConfig;
+import io.inferencegateway.health.ModelHealthChecks;
+import io.inferencegateway.health.ModelProbe;
+import io.inferencegateway.model.InferRequest;
+import io.inferencegateway.model.InferResult;
+import io.inferencegateway.model.ModelAddresses;
+import io.inferencegateway.model.Tensor;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.CheckResult;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/** The Open Inference Protocol (KServe V2) REST routes. */
+final class OipRoutes {
+
+  static final String PLATFORM = "onnx_onnxv1";
+
+  private final ModelCatalog catalog;
+  private final ModelCaller caller;
+  private final ModelProbe probe;
+  private final ModelHealthChecks health;
+  private final JsonObject serverMetadata;
+
+  OipRoutes(ModelCatalog catalog, ModelCaller caller, ModelProbe probe, ModelHealthChecks health,
+      JsonObject serverMetadata) {
+    this.catalog = catalog;
+    this.caller = caller;
+    this.probe = probe;
+    this.health = health;
+    this.serverMetadata = serverMetadata;
+  }
+
+  void mount(Router router, BodyHandler body) {
+    router.get("/v2").handler(ctx -> sendJson(ctx, serverMetadata));
+    router.get("/v2/health/live").handler(ctx -> ctx.response().end());
+    router.get("/v2/health/ready").handler(this::serverReady);
+    for (String prefix : List.of("/v2/models/:name", "/v2/models/:name/versions/:version")) {
+      router.get(prefix).handler(this::modelMetadata);
+      router.get(prefix + "/ready").handler(this::modelReady);
+      router.post(prefix + "/infer").handler(body).handler(this::infer);
+    }
+  }
+
+  private void serverReady(RoutingContext ctx) {
+    health.readiness().onComplete(result -> {
+      if (result.succeeded() && CheckResult.isUp(result.result())) {
+        ctx.response().end();
+      } else {
+        ErrorReplies.send(ctx, 503, "not ready: " + notReady(result.result()));
+      }
+    });
+  }
+
+  private void modelMetadata(RoutingContext ctx) {
+    withStatus(ctx, (model, status) -> {
+      if (!status.containsKey("inputs")) {
+        ErrorReplies.send(ctx, 503, notReadyMessage(model, status));
+        return;
+      }
+      sendJson(ctx, new JsonObject()
+          .put("name", model.name())
+          .put("versions", new JsonArray().add(model.version()))
+          .put("platform", PLATFORM)
+          .put("inputs", status.getJsonArray("inputs"))
+          .put("outputs", status.getJsonArray("outputs")));
+    });
+  }
+
+  private void modelReady(RoutingContext ctx) {
+    withStatus(ctx, (model, status) -> {
+      if (ModelProbe.isReady(status)) {
+        ctx.response().end();
+      } else {
+        ErrorReplies.send(ctx, 503, notReadyMessage(model, status));
+      }
+    });
+  }
+
+  private void infer(RoutingContext ctx) {
+    ModelConfig model;
+    String id;
+    InferRequest request;
+    try {
+      model = resolve(ctx);
+      JsonObject body = ModelCaller.jsonBody(ctx);
+      id = requestId(body);
+      request = parse(body);
+    } catch (HttpError e) {
+      ErrorReplies.send(ctx, e.status(), e.getMessage());
+      return;
+    }
+    caller.<InferResult>call(model.name(), ModelAddresses.infer(model.name()), request)
+        .onSuccess(result -> sendJson(ctx, response(model, id, result)))
+        .onFailure(failure -> ErrorReplies.send(ctx, model.name(), failure));
+  }
+
+  private InferRequest parse(JsonObject body) {
+    Object inputsField = body.getValue("inputs");
+    if (inputsField == null) {
+      throw HttpError.badRequest("the request has no 'inputs'");
+    }
+    if (!(inputsField instanceof JsonArray inputs) || inputs.isEmpty()) {
+      throw HttpError.badRequest("'inputs' must be a non-empty array");
+    }
+    List<Tensor> tensors = new ArrayList<>(inputs.size());
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      if (!(inputs.getValue(i) instanceof JsonObject input)) {
+        throw HttpError.badRequest("inputs[" + i + "] must be an object");
+      }
+      Tensor tensor = TensorJson.read(input, "inputs[" + i + "]");
+      if (!names.add(tensor.name())) {
+        throw HttpError.badRequest("input '" + tensor.name() + "' is given twice");
+      }
+      tensors.add(tensor);
+    }
+    return new InferRequest(tensors, requestedOutputs(body), caller.deadline());
+  }
+
+  private static List<String> requestedOutputs(JsonObject body) {
+    Object field = body.getValue("outputs");
+    if (field == null) {
+      return List.of();
+    }
+    if (!(field instanceof JsonArray outputs)) {
+      throw HttpError.badRequest("'outputs' must be an array");
+    }
+    List<String> names = new ArrayList<>(outputs.size());
+    for (int i = 0; i < outputs.size(); i++) {
+      if (!(outputs.getValue(i) instanceof JsonObject output)) {
+        throw HttpError.badRequest("outputs[" + i + "] must be an object");
+      }
+      names.add(TensorJson.requireString(output, "name", "outputs[" + i + "]"));
+    }
+    return names;
+  }
+
+  /** The request's own id is echoed; without one the response gets a fresh id to trace it by. */
+  private static String requestId(JsonObject body) {
+    Object id = body.getValue("id");
+    if (id == null) {
+      return UUID.randomUUID().toString();
+    }
+    if (!(id instanceof String text)) {
+      throw HttpError.badRequest("'id' must be a string");
+    }
+    return text;
+  }
+
+  private static JsonObject response(ModelConfig model, String id, InferResult result) {
+    JsonArray outputs = new JsonArray();
+    result.outputs().forEach(tensor -> outputs.add(TensorJson.write(tensor)));
+    return new JsonObject()
+        .put("model_name", model.name())
+        .put("model_version", model.version())
+        .put("id", id)
+        .put("outputs", outputs);
+  }
+
+  private void withStatus(RoutingContext ctx,
+      java.util.function.BiConsumer<ModelConfig, JsonObject> then) {
+    ModelConfig model;
+    try {
+      model = resolve(ctx);
+    } catch (HttpError e) {
+      ErrorReplies.send(ctx, e.status(), e.getMessage());
+      return;
+    }
+    probe.status(model.name()).onSuccess(status -> then.accept(model, status));
+  }
+
+  private ModelConfig resolve(RoutingContext ctx) {
+    return catalog.resolve(ctx.pathParam("name"), ctx.pathParam("version"));
+  }
+
+  private static String notReadyMessage(ModelConfig model, JsonObject status) {
+    return "model '" + model.name() + "' is not ready (" + status.getString("state") + ")"
+        + (status.containsKey("error") ? ": " + status.getString("error") : "");
+  }
+
+  private static String notReady(CheckResult result) {
+    if (result == null || result.getChecks() == null) {
+      return "health could not be checked";
+    }
+    return result.getChecks().stream()
+        .filter(check -> !CheckResult.isUp(check))
+        .map(check -> check.getId() + " (" + describe(check.getData()) + ")")
+        .collect(Collectors.joining(", "));
+  }
+
+  private static String describe(JsonObject data) {
+    if (data == null) {
+      return "DOWN";
+    }
+    return data.getString("state", "DOWN")
+        + (data.containsKey("error") ? ": " + data.getString("error") : "");
+  }
+
+  static void sendJson(RoutingContext ctx, JsonObject json) {
+    ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, ErrorReplies.JSON)
+        .end(json.toBuffer());
+  }
+}

@@ -1,0 +1,79 @@
+package io.inferencegateway.http;
+
+import io.inferencegateway.config.ModelConfig;
+import io.inferencegateway.model.ModelAddresses;
+import io.inferencegateway.model.PredictRequest;
+import io.inferencegateway.model.PredictResult;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The named-feature route, KServe V1 style: {@code POST /v1/models/{name}:predict}. */
+final class PredictRoutes {
+
+  static final String PREDICT_PATH = "/v1/models/:name:predict";
+
+  private final ModelCatalog catalog;
+  private final ModelCaller caller;
+
+  PredictRoutes(ModelCatalog catalog, ModelCaller caller) {
+    this.catalog = catalog;
+    this.caller = caller;
+  }
+
+  void mount(Router router, BodyHandler body) {
+    // The ':' inside the last segment is not a path parameter, so the route is a regex.
+    router.postWithRegex("/v1/models/(?<name>[^/:]+):predict")
+        .setName(PREDICT_PATH)
+        .handler(body)
+        .handler(this::predict);
+  }
+
+  private void predict(RoutingContext ctx) {
+    ModelConfig model;
+    PredictRequest request;
+    try {
+      model = catalog.resolve(ctx.pathParam("name"), null);
+      request = new PredictRequest(instances(ModelCaller.jsonBody(ctx)), caller.deadline());
+    } catch (HttpError e) {
+      ErrorReplies.send(ctx, e.status(), e.getMessage());
+      return;
+    }
+    caller.<PredictResult>call(model.name(), ModelAddresses.predict(model.name()), request)
+        .onSuccess(result ->
+            OipRoutes.sendJson(ctx, new JsonObject().put("predictions", result.predictions())))
+        .onFailure(failure -> ErrorReplies.send(ctx, model.name(), failure));
+  }
+
+  private static List<Map<String, Double>> instances(JsonObject body) {
+    Object field = body.getValue("instances");
+    if (field == null) {
+      throw HttpError.badRequest("the request has no 'instances'");
+    }
+    if (!(field instanceof JsonArray array) || array.isEmpty()) {
+      throw HttpError.badRequest("'instances' must be a non-empty array");
+    }
+    List<Map<String, Double>> instances = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      if (!(array.getValue(i) instanceof JsonObject instance)) {
+        throw HttpError.badRequest("instances[" + i + "] must be an object of feature values");
+      }
+      Map<String, Double> features = new HashMap<>();
+      for (Map.Entry<String, Object> feature : instance) {
+        if (!(feature.getValue() instanceof Number value)) {
+          throw HttpError.badRequest("instances[" + i + "]." + feature.getKey()
+              + " must be a number, got " + feature.getValue());
+        }
+        features.put(feature.getKey(), value.doubleValue());
+      }
+      instances.add(features);
+    }
+    return instances;
+  }
+}

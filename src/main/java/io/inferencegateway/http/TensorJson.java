@@ -1,0 +1,192 @@
+package io.inferencegateway.http;
+
+import io.inferencegateway.model.DataType;
+import io.inferencegateway.model.Tensor;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads request tensors from the protocol's JSON (flat or nested data, row-major) and writes
+ * response tensors with flat data.
+ */
+final class TensorJson {
+
+  private TensorJson() {
+  }
+
+  static Tensor read(JsonObject json, String where) {
+    String name = requireString(json, "name", where);
+    where = "input '" + name + "'";
+    String typeName = requireString(json, "datatype", where);
+    DataType datatype = DataType.fromName(typeName)
+        .orElseThrow(() -> HttpError.badRequest("input '" + json.getString("name")
+            + "' has unknown datatype '" + typeName + "'"));
+    if (!datatype.carried()) {
+      throw HttpError.badRequest("input '" + name + "': datatype " + datatype
+          + " is not supported; use BOOL, INT32, INT64, FP32 or FP64");
+    }
+    long[] shape = shape(json, where);
+    Object dataField = json.getValue("data");
+    if (dataField == null) {
+      throw HttpError.badRequest(where + " has no 'data'");
+    }
+    if (!(dataField instanceof JsonArray data)) {
+      throw HttpError.badRequest(where + ": 'data' must be an array");
+    }
+    List<Object> flat = new ArrayList<>();
+    flatten(data, flat);
+    long expected = elementCount(shape, where);
+    if (expected != flat.size()) {
+      throw HttpError.badRequest(where + ": shape " + shapeText(shape) + " holds " + expected
+          + " elements but data has " + flat.size());
+    }
+    return new Tensor(name, datatype, shape, values(datatype, flat, where));
+  }
+
+  static JsonObject write(Tensor tensor) {
+    JsonArray shape = new JsonArray();
+    for (long dim : tensor.shape()) {
+      shape.add(dim);
+    }
+    return new JsonObject()
+        .put("name", tensor.name())
+        .put("datatype", tensor.datatype().name())
+        .put("shape", shape)
+        .put("data", data(tensor));
+  }
+
+  static String requireString(JsonObject json, String key, String where) {
+    Object value = json.getValue(key);
+    if (value == null) {
+      throw HttpError.badRequest(where + " has no '" + key + "'");
+    }
+    if (!(value instanceof String text)) {
+      throw HttpError.badRequest(where + ": '" + key + "' must be a string");
+    }
+    return text;
+  }
+
+  private static long[] shape(JsonObject json, String where) {
+    Object value = json.getValue("shape");
+    if (value == null) {
+      throw HttpError.badRequest(where + " has no 'shape'");
+    }
+    if (!(value instanceof JsonArray dims)) {
+      throw HttpError.badRequest(where + ": 'shape' must be an array of integers");
+    }
+    long[] shape = new long[dims.size()];
+    for (int i = 0; i < shape.length; i++) {
+      Object dim = dims.getValue(i);
+      if (!(dim instanceof Integer || dim instanceof Long) || ((Number) dim).longValue() < 0) {
+        throw HttpError.badRequest(where + ": shape dimensions must be non-negative integers, got "
+            + dim);
+      }
+      shape[i] = ((Number) dim).longValue();
+    }
+    return shape;
+  }
+
+  private static long elementCount(long[] shape, String where) {
+    try {
+      return Tensor.elementCount(shape);
+    } catch (ArithmeticException e) {
+      throw HttpError.badRequest(where + ": shape " + shapeText(shape) + " is too large");
+    }
+  }
+
+  /** Nested arrays are the same row-major data as a flat one. */
+  private static void flatten(JsonArray array, List<Object> into) {
+    for (Object item : array) {
+      if (item instanceof JsonArray nested) {
+        flatten(nested, into);
+      } else {
+        into.add(item);
+      }
+    }
+  }
+
+  private static Object values(DataType datatype, List<Object> flat, String where) {
+    int n = flat.size();
+    switch (datatype) {
+      case FP32 -> {
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+          values[i] = number(flat, i, datatype, where).floatValue();
+        }
+        return values;
+      }
+      case FP64 -> {
+        double[] values = new double[n];
+        for (int i = 0; i < n; i++) {
+          values[i] = number(flat, i, datatype, where).doubleValue();
+        }
+        return values;
+      }
+      case INT32 -> {
+        int[] values = new int[n];
+        for (int i = 0; i < n; i++) {
+          values[i] = (int) integer(flat, i, Integer.MIN_VALUE, Integer.MAX_VALUE, where);
+        }
+        return values;
+      }
+      case INT64 -> {
+        long[] values = new long[n];
+        for (int i = 0; i < n; i++) {
+          values[i] = integer(flat, i, Long.MIN_VALUE, Long.MAX_VALUE, where);
+        }
+        return values;
+      }
+      case BOOL -> {
+        boolean[] values = new boolean[n];
+        for (int i = 0; i < n; i++) {
+          if (!(flat.get(i) instanceof Boolean value)) {
+            throw element(where, i, "must be true or false for BOOL", flat.get(i));
+          }
+          values[i] = value;
+        }
+        return values;
+      }
+      default -> throw new IllegalArgumentException("not a carried datatype: " + datatype);
+    }
+  }
+
+  private static Number number(List<Object> flat, int i, DataType datatype, String where) {
+    if (!(flat.get(i) instanceof Number value)) {
+      throw element(where, i, "must be a number for " + datatype, flat.get(i));
+    }
+    return value;
+  }
+
+  private static long integer(List<Object> flat, int i, long min, long max, String where) {
+    Object value = flat.get(i);
+    if (!(value instanceof Integer || value instanceof Long)
+        || ((Number) value).longValue() < min || ((Number) value).longValue() > max) {
+      throw element(where, i, "must be an integer from " + min + " to " + max, value);
+    }
+    return ((Number) value).longValue();
+  }
+
+  private static HttpError element(String where, int index, String rule, Object value) {
+    String shown = value instanceof String text ? "\"" + text + "\"" : String.valueOf(value);
+    return HttpError.badRequest(where + ": data[" + index + "] " + rule + ", got " + shown);
+  }
+
+  private static JsonArray data(Tensor tensor) {
+    JsonArray data = new JsonArray();
+    switch (tensor.datatype()) {
+      case FP32 -> { for (float v : (float[]) tensor.data()) { data.add(v); } }
+      case FP64 -> { for (double v : (double[]) tensor.data()) { data.add(v); } }
+      case INT32 -> { for (int v : (int[]) tensor.data()) { data.add(v); } }
+      case INT64 -> { for (long v : (long[]) tensor.data()) { data.add(v); } }
+      case BOOL -> { for (boolean v : (boolean[]) tensor.data()) { data.add(v); } }
+      default -> throw new IllegalArgumentException("not a carried datatype: " + tensor.datatype());
+    }
+    return data;
+  }
+
+  private static String shapeText(long[] shape) {
+    return java.util.Arrays.toString(shape);
+  }
+}

@@ -1,0 +1,11 @@
+package io.inferencegateway.model;
+
+import java.util.List;
+
+/**
+ * An inference request as the HTTP verticle hands it to a model: structurally valid tensors, the
+ * requested output names (empty for all), and the wall-clock deadline after which nobody waits for
+ * the answer any more.
+ */
+public record InferRequest(List<Tensor> inputs, List<String> outputs, long deadlineMillis) {
+}

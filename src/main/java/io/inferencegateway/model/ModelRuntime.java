@@ -1,0 +1,166 @@
+package io.inferencegateway.model;
+
+import io.inferencegateway.config.ModelConfig;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything one configured model is at run time: its sessions once loaded, or why they failed to
+ * load, and the inferences running on it. Shared by the model's worker instances and its status
+ * verticle, so every field is safe to read from any thread.
+ */
+public final class ModelRuntime {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ModelRuntime.class);
+
+  /** Life-cycle states, as reported in health data. */
+  public enum State { LOADING, READY, FAILED, STUCK }
+
+  private final ModelConfig config;
+  private final long stuckAfterMillis;
+  private final Map<Long, Long> runningSince = new ConcurrentHashMap<>();
+  private final AtomicLong runIds = new AtomicLong();
+  private volatile Loaded loaded;
+  private volatile String loadError;
+
+  private record Loaded(OnnxModel onnx, Optional<TribuoPredictor<?>> tribuo, long loadMillis,
+      Instant loadedAt) {
+  }
+
+  public ModelRuntime(ModelConfig config, long stuckAfterMillis) {
+    this.config = config;
+    this.stuckAfterMillis = stuckAfterMillis;
+  }
+
+  public ModelConfig config() {
+    return config;
+  }
+
+  /**
+   * Loads the model once, however many instances ask; blocks, so only worker threads call it. A
+   * model that cannot load is recorded as failed instead of stopping the gateway.
+   */
+  public synchronized void load() {
+    if (loaded != null || loadError != null) {
+      return;
+    }
+    long start = System.nanoTime();
+    try {
+      if (!Files.isRegularFile(config.path())) {
+        throw new IllegalStateException("model file " + config.path() + " does not exist");
+      }
+      OnnxModel onnx = OnnxModel.open(config.path());
+      Optional<TribuoPredictor<?>> tribuo = Optional.empty();
+      if (config.predict().isPresent()) {
+        tribuo = Optional.of(TribuoPredictor.open(config.path(), singleInput(onnx),
+            config.predict().get()));
+      }
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      loaded = new Loaded(onnx, tribuo, millis, Instant.now());
+      LOG.info("Loaded model {} version {} from {} in {} ms", config.name(), config.version(),
+          config.path(), millis);
+    } catch (Exception e) {
+      loadError = e.getMessage() == null ? e.toString() : e.getMessage();
+      LOG.error("Model {} version {} failed to load from {}: {}", config.name(), config.version(),
+          config.path(), loadError);
+    }
+  }
+
+  public InferResult infer(InferRequest request) {
+    Loaded model = ready();
+    return tracked(() -> model.onnx().run(request));
+  }
+
+  public PredictResult predict(PredictRequest request) {
+    Loaded model = ready();
+    TribuoPredictor<?> tribuo = model.tribuo().orElseThrow(() -> new InferenceException(
+        InferenceException.BAD_REQUEST, "model '" + config.name()
+            + "' has no named-feature mapping; send tensors to /v2/models/" + config.name()
+            + "/infer instead"));
+    return tracked(() -> tribuo.predict(request));
+  }
+
+  public State state() {
+    if (loadError != null) {
+      return State.FAILED;
+    }
+    if (loaded == null) {
+      return State.LOADING;
+    }
+    return longestRunMillis() > stuckAfterMillis ? State.STUCK : State.READY;
+  }
+
+  /** The model's health report: state, version and, depending on state, signature or cause. */
+  public JsonObject status() {
+    State state = state();
+    JsonObject status = new JsonObject()
+        .put("state", state.name())
+        .put("version", config.version());
+    Loaded model = loaded;
+    switch (state) {
+      case FAILED -> status.put("error", loadError);
+      case STUCK -> status.put("error", "an inference has been running for "
+          + longestRunMillis() + " ms, longer than the limit of " + stuckAfterMillis + " ms");
+      default -> { }
+    }
+    if (model != null) {
+      status.put("loadTimeMs", model.loadMillis())
+          .put("loadedAt", model.loadedAt().toString())
+          .put("inputs", specs(model.onnx().inputs()))
+          .put("outputs", specs(model.onnx().outputs()))
+          .put("running", runningSince.size());
+    }
+    return status;
+  }
+
+  private Loaded ready() {
+    Loaded model = loaded;
+    if (model == null) {
+      throw new InferenceException(InferenceException.UNAVAILABLE, "model '" + config.name()
+          + "' is not ready: " + (loadError != null ? loadError : "still loading"));
+    }
+    return model;
+  }
+
+  private <R> R tracked(Supplier<R> run) {
+    long id = runIds.incrementAndGet();
+    runningSince.put(id, System.nanoTime());
+    try {
+      return run.get();
+    } finally {
+      runningSince.remove(id);
+    }
+  }
+
+  private long longestRunMillis() {
+    long now = System.nanoTime();
+    long longest = 0;
+    for (long since : runningSince.values()) {
+      longest = Math.max(longest, now - since);
+    }
+    return longest / 1_000_000;
+  }
+
+  private static String singleInput(OnnxModel onnx) {
+    if (onnx.inputs().size() != 1) {
+      throw new IllegalStateException("a named-feature model must have exactly one input, found "
+          + onnx.inputs().size());
+    }
+    return onnx.inputs().get(0).name();
+  }
+
+  private static JsonArray specs(Iterable<TensorSpec> specs) {
+    JsonArray array = new JsonArray();
+    specs.forEach(spec -> array.add(spec.toJson()));
+    return array;
+  }
+}

@@ -1,0 +1,170 @@
+package io.inferencegateway.model;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * One ONNX Runtime session and the tensors it takes and gives. {@link OrtSession#run} is
+ * thread-safe, so every worker instance of a model shares this object.
+ */
+public final class OnnxModel implements AutoCloseable {
+
+  private final OrtEnvironment env;
+  private final OrtSession session;
+  private final Map<String, TensorSpec> inputs;
+  private final Map<String, TensorSpec> outputs;
+
+  private OnnxModel(OrtEnvironment env, OrtSession session) throws OrtException {
+    this.env = env;
+    this.session = session;
+    this.inputs = specs(session.getInputInfo());
+    this.outputs = specs(session.getOutputInfo());
+  }
+
+  /** Opens the file; fails with a message fit for the model's health report. */
+  public static OnnxModel open(Path path) throws OrtException {
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtSession session = env.createSession(path.toString(), new OrtSession.SessionOptions());
+    try {
+      return new OnnxModel(env, session);
+    } catch (OrtException | RuntimeException e) {
+      session.close();
+      throw e;
+    }
+  }
+
+  public List<TensorSpec> inputs() {
+    return List.copyOf(inputs.values());
+  }
+
+  public List<TensorSpec> outputs() {
+    return List.copyOf(outputs.values());
+  }
+
+  /** Checks the request against the model's signature, runs it and copies the outputs out. */
+  public InferResult run(InferRequest request) {
+    Set<String> wanted = requestedOutputs(request.outputs());
+    Map<String, OnnxTensor> feeds = new HashMap<>();
+    try {
+      for (Tensor input : request.inputs()) {
+        check(input);
+        feeds.put(input.name(), OnnxTensors.toOnnx(env, input));
+      }
+      requireAllInputs(feeds.keySet());
+      try (OrtSession.Result result = session.run(feeds, wanted)) {
+        List<Tensor> tensors = new ArrayList<>(wanted.size());
+        for (String name : wanted) {
+          Optional<OnnxValue> value = result.get(name);
+          if (value.isEmpty() || !(value.get() instanceof OnnxTensor tensor)) {
+            throw new InferenceException(InferenceException.INTERNAL,
+                "the model produced no tensor for output '" + name + "'");
+          }
+          tensors.add(OnnxTensors.fromOnnx(name, tensor));
+        }
+        return new InferResult(tensors);
+      }
+    } catch (OrtException e) {
+      throw runFailure(e);
+    } finally {
+      feeds.values().forEach(OnnxTensor::close);
+    }
+  }
+
+  @Override
+  public void close() throws OrtException {
+    session.close();
+  }
+
+  private void check(Tensor input) {
+    TensorSpec spec = inputs.get(input.name());
+    if (spec == null) {
+      throw badRequest("unknown input '" + input.name() + "'; the model's inputs are "
+          + String.join(", ", inputs.keySet()));
+    }
+    if (spec.datatype() != input.datatype()) {
+      throw badRequest("input '" + input.name() + "' must be " + spec.datatype() + ", not "
+          + input.datatype());
+    }
+    if (!fits(spec.shape(), input.shape())) {
+      throw badRequest("input '" + input.name() + "' has shape " + Arrays.toString(input.shape())
+          + ", the model takes " + Arrays.toString(spec.shape()) + " (-1: any size)");
+    }
+  }
+
+  private void requireAllInputs(Set<String> given) {
+    List<String> missing =
+        inputs.keySet().stream().filter(name -> !given.contains(name)).toList();
+    if (!missing.isEmpty()) {
+      throw badRequest("missing input " + String.join(", ", missing));
+    }
+  }
+
+  private Set<String> requestedOutputs(List<String> names) {
+    if (names.isEmpty()) {
+      return outputs.keySet();
+    }
+    Set<String> wanted = new LinkedHashSet<>();
+    for (String name : names) {
+      if (!outputs.containsKey(name)) {
+        throw badRequest("unknown output '" + name + "'; the model's outputs are "
+            + String.join(", ", outputs.keySet()));
+      }
+      wanted.add(name);
+    }
+    return wanted;
+  }
+
+  private static boolean fits(long[] declared, long[] actual) {
+    if (declared.length != actual.length) {
+      return false;
+    }
+    for (int i = 0; i < declared.length; i++) {
+      if (declared[i] >= 0 && declared[i] != actual[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** ONNX Runtime rejects some inputs only when it runs them; those are the client's fault. */
+  private static InferenceException runFailure(OrtException e) {
+    return switch (e.getCode()) {
+      case ORT_INVALID_ARGUMENT ->
+          badRequest("the model rejected the input: " + e.getMessage());
+      default -> new InferenceException(InferenceException.INTERNAL,
+          "inference failed: " + e.getMessage());
+    };
+  }
+
+  private static InferenceException badRequest(String message) {
+    return new InferenceException(InferenceException.BAD_REQUEST, message);
+  }
+
+  /** Tensor inputs and outputs only: maps and sequences have no form in the protocol. */
+  private static Map<String, TensorSpec> specs(Map<String, NodeInfo> nodes) {
+    return nodes.values().stream()
+        .filter(node -> node.getInfo() instanceof TensorInfo)
+        .flatMap(node -> {
+          TensorInfo info = (TensorInfo) node.getInfo();
+          return DataType.fromOnnx(info.type).stream()
+              .map(type -> new TensorSpec(node.getName(), type, info.getShape()));
+        })
+        .collect(Collectors.toMap(TensorSpec::name, spec -> spec, (a, b) -> a, LinkedHashMap::new));
+  }
+}

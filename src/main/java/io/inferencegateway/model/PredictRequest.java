@@ -1,0 +1,8 @@
+package io.inferencegateway.model;
+
+import java.util.List;
+import java.util.Map;
+
+/** Named-feature instances, each a map from feature name to value, checked against the model. */
+public record PredictRequest(List<Map<String, Double>> instances, long deadlineMillis) {
+}
