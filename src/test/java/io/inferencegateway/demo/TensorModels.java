@@ -1,0 +1,155 @@
+package io.inferencegateway.demo;
+
+import java.nio.FloatBuffer;
+import java.util.List;
+import java.util.Random;
+
+import ai.onnx.proto.OnnxMl;
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import org.tribuo.util.onnx.ONNXContext;
+import org.tribuo.util.onnx.ONNXInitializer;
+import org.tribuo.util.onnx.ONNXOperators;
+import org.tribuo.util.onnx.ONNXPlaceholder;
+import org.tribuo.util.onnx.ONNXRef;
+
+/**
+* Builds the two demo models that are plain tensor functions rather than trained Tribuo models:
+* {@code mlp} (random weights, FP32) and {@code type-mix} (one trivial op per non-float datatype).
+* Both are fully deterministic, down to the bytes of the serialized model.
+*/
+final class TensorModels {
+
+  /** Producer name written into every model built here. */
+  static final String PRODUCER = "inference-gateway demo";
+
+  /** Model domain, a reverse-DNS namespace as ONNX recommends. */
+  static final String DOMAIN = "io.inferencegateway.demo";
+
+  /**
+  * IR version 7 is the one that came with opset 13 (ONNX 1.8); every ONNX Runtime that runs
+  * opset 13 reads it.
+  */
+  static final long IR_VERSION = 7;
+
+  /** Name of the symbolic batch dimension, the same one Tribuo's exporter uses. */
+  private static final String BATCH = "batch";
+
+  private TensorModels() {
+  }
+
+  /**
+  * A multi-layer perceptron: input [-1, inputs] → Gemm+Relu (hidden) → Gemm+Relu (hidden) → Gemm →
+  * Softmax → output [-1, outputs]. Weights and biases are Gaussian * 0.3 drawn from {@code new Random(seed)},
+  * layer by layer, weights (row-major, [in, out]) before biases.
+  */
+  static OnnxMl.ModelProto mlp(int inputs, int hidden, int outputs, long seed) {
+    Random random = new Random(seed);
+    ONNXContext context = new ONNXContext();
+    context.setName("mlp");
+
+    ONNXPlaceholder input = context.floatInput("input", inputs);
+    ONNXRef<?> layer = dense(context, "hidden1", input, inputs, hidden, random).apply(ExtraOperators.RELU, "hidden1_relu");
+    layer = dense(context, "hidden2", layer, hidden, hidden, random).apply(ExtraOperators.RELU, "hidden2_relu");
+    ONNXRef<?> probabilities = dense(context, "logits", layer, hidden, outputs, random).apply(ONNXOperators.SOFTMAX, "softmax");
+
+    // Operation outputs get a "_0" suffix to keep names unique ("softmax_0"); an Identity node copies the
+    // result into the graph output so that clients see the plain name "output".
+    probabilities.assignTo(context.floatOutput("output", outputs));
+    return model(context.buildGraph(),
+        "MLP " + inputs + "-" + hidden + "-" + hidden + "-" + outputs
+            + " with ReLU and softmax, random weights (seed " + seed + "); not trained.");
+  }
+
+  /** One fully connected layer without activation: x · W + b, as a single Gemm node. */
+  private static ONNXRef<?> dense(ONNXContext context, String name, ONNXRef<?> x, int in, int out, Random random) {
+    ONNXInitializer weights = context.floatTensor(name + "_W", List.of(in, out), buffer -> fillGaussian(buffer, in * out, random));
+    ONNXInitializer bias = context.floatTensor(name + "_b", List.of(out), buffer -> fillGaussian(buffer, out, random));
+    return x.apply(ONNXOperators.GEMM, List.of(weights, bias), name);
+  }
+
+  private static void fillGaussian(FloatBuffer buffer, int count, Random random) {
+    for (int i = 0; i < count; i++) {
+      buffer.put((float) (random.nextGaussian() * 0.3));
+    }
+  }
+
+  /**
+  * A model whose four inputs and outputs use FP64, INT64, INT32 and BOOL, so that the gateway's
+  * datatype conversions can be tested against known results:
+  * y_fp64 = x_fp64 * 2, y_int64 = x_int64 + 1, y_int32 = x_int32 * 3, y_bool = not x_bool, all [-1, 3].
+  * <p>
+  * Tribuo's ONNXContext only declares FP32 graph inputs and outputs, so this graph is written
+  * directly with the ONNX protobuf classes.
+  */
+  static OnnxMl.ModelProto typeMix() {
+    OnnxMl.GraphProto.Builder graph = OnnxMl.GraphProto.newBuilder().setName("type_mix");
+
+    graph.addInput(tensorInfo("x_fp64", DataType.DOUBLE, 3));
+    graph.addInput(tensorInfo("x_int64", DataType.INT64, 3));
+    graph.addInput(tensorInfo("x_int32", DataType.INT32, 3));
+    graph.addInput(tensorInfo("x_bool", DataType.BOOL, 3));
+
+    // Scalar constants broadcast over the whole batch; each has its input's element type,
+    // because ONNX arithmetic does not promote types.
+    graph.addInitializer(OnnxMl.TensorProto.newBuilder()
+        .setName("two_fp64").setDataType(DataType.DOUBLE_VALUE).addDoubleData(2.0));
+    graph.addInitializer(OnnxMl.TensorProto.newBuilder()
+        .setName("one_int64").setDataType(DataType.INT64_VALUE).addInt64Data(1L));
+    graph.addInitializer(OnnxMl.TensorProto.newBuilder()
+        .setName("three_int32").setDataType(DataType.INT32_VALUE).addInt32Data(3));
+
+    graph.addNode(node("Mul", "mul_fp64", "y_fp64", "x_fp64", "two_fp64"));
+    graph.addNode(node("Add", "add_int64", "y_int64", "x_int64", "one_int64"));
+    graph.addNode(node("Mul", "mul_int32", "y_int32", "x_int32", "three_int32"));
+    graph.addNode(node("Not", "not_bool", "y_bool", "x_bool"));
+
+    graph.addOutput(tensorInfo("y_fp64", DataType.DOUBLE, 3));
+    graph.addOutput(tensorInfo("y_int64", DataType.INT64, 3));
+    graph.addOutput(tensorInfo("y_int32", DataType.INT32, 3));
+    graph.addOutput(tensorInfo("y_bool", DataType.BOOL, 3));
+
+    return model(graph.build(),
+        "Datatype test model: y_fp64 = x_fp64 * 2, y_int64 = x_int64 + 1, "
+            + "y_int32 = x_int32 * 3, y_bool = not x_bool; all shapes [batch, 3].");
+  }
+
+  /** A [batch, width] tensor declaration of the given element type, batch being dynamic. */
+  private static OnnxMl.ValueInfoProto tensorInfo(String name, DataType type, int width) {
+    OnnxMl.TensorShapeProto shape = OnnxMl.TensorShapeProto.newBuilder()
+        .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam(BATCH))
+        .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(width))
+        .build();
+    OnnxMl.TypeProto.Tensor tensorType = OnnxMl.TypeProto.Tensor.newBuilder()
+        .setElemType(type.getNumber())
+        .setShape(shape)
+        .build();
+    return OnnxMl.ValueInfoProto.newBuilder()
+        .setName(name)
+        .setType(OnnxMl.TypeProto.newBuilder().setTensorType(tensorType))
+        .build();
+  }
+
+  private static OnnxMl.NodeProto node(String opType, String name, String output, String... inputs) {
+    return OnnxMl.NodeProto.newBuilder()
+        .setOpType(opType)
+        .setName(name)
+        .addAllInput(List.of(inputs))
+        .addOutput(output)
+        .build();
+  }
+
+  /** Wraps a graph in a model importing the default-domain opset 13. */
+  private static OnnxMl.ModelProto model(OnnxMl.GraphProto graph, String description) {
+    return OnnxMl.ModelProto.newBuilder()
+        .setIrVersion(IR_VERSION)
+        .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder()
+            .setDomain("")
+            .setVersion(ExtraOperators.OPSET_VERSION))
+        .setProducerName(PRODUCER)
+        .setDomain(DOMAIN)
+        .setModelVersion(1)
+        .setDocString(description)
+        .setGraph(graph)
+        .build();
+  }
+}
