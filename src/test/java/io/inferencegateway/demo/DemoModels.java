@@ -11,17 +11,17 @@ import org.tribuo.classification.sgd.linear.LinearSGDModel;
 import org.tribuo.regression.evaluation.RegressionEvaluator;
 
 /**
-* Regenerates the demo models under {@code <models dir>/<name>/1/model.onnx}:
-* {@code iris-classifier}, {@code iris-regressor} (Tribuo models trained on Iris, see {@link IrisData}),
-* {@code mlp} and {@code type-mix} (hand-built graphs, see {@link TensorModels}).
-* <p>
-* Run with {@code mvn -q -B test-compile exec:java@demo-models}, which passes the absolute path of
-* {@code conf/models}. Every model comes from fixed seeds, so a rerun reproduces the same weights.
-* The two Tribuo files still change bytes on every run, because Tribuo's exporter embeds the training
-* provenance (timestamps, data path, JVM) in the model's metadata; their graphs stay identical.
-* Feature and label names are not stored in ONNX files; the orders printed here are what the
-* gateway's configuration must declare.
-*/
+ * Regenerates the demo models under {@code <models dir>/<name>/1/model.onnx}:
+ * {@code iris-classifier}, {@code iris-regressor} (Tribuo models trained on Iris, see {@link IrisData}),
+ * {@code mlp} and {@code type-mix} (hand-built graphs, see {@link TensorModels}).
+ * <p>
+ * Run with {@code mvn -q -B test-compile exec:java@demo-models}, which passes the absolute path of
+ * {@code conf/models}. Every model comes from fixed seeds, so a rerun reproduces the same weights.
+ * The two Tribuo files still change bytes on every run, because Tribuo's exporter embeds the training
+ * provenance (timestamps, data path, JVM) in the model's metadata; their graphs stay identical.
+ * Feature and label names are not stored in ONNX files; the orders printed here are what the
+ * gateway's configuration must declare.
+ */
 public final class DemoModels {
 
   /** Version directory of every demo model. */
@@ -33,10 +33,10 @@ public final class DemoModels {
   }
 
   /**
-  * Writes the four models.
-  *
-  * @param args one argument: the models directory (created if missing)
-  */
+   * Writes the four models.
+   *
+   * @param args one argument: the models directory (created if missing)
+   */
   public static void main(String[] args) throws IOException {
     if (args.length != 1) {
       System.err.println("usage: DemoModels <models directory>");

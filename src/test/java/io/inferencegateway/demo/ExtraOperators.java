@@ -8,9 +8,9 @@ import org.tribuo.util.onnx.ONNXAttribute;
 import org.tribuo.util.onnx.ONNXOperator;
 
 /**
-* Standard ONNX operators that Tribuo's {@link org.tribuo.util.onnx.ONNXOperators} enum (4.3.2) lacks,
-* so that graphs built with {@link org.tribuo.util.onnx.ONNXContext} can use them.
-*/
+ * Standard ONNX operators that Tribuo's {@link org.tribuo.util.onnx.ONNXOperators} enum (4.3.2) lacks,
+ * so that graphs built with {@link org.tribuo.util.onnx.ONNXContext} can use them.
+ */
 enum ExtraOperators implements ONNXOperator {
 
   /** Relu: element-wise max(x, 0); one input, one output, no attributes. */

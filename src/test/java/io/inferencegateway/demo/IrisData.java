@@ -36,15 +36,15 @@ import org.tribuo.regression.Regressor;
 import org.tribuo.regression.sgd.objectives.SquaredLoss;
 
 /**
-* The Fisher Iris data set and the two Tribuo models trained on it, shared by the demo model
-* generator ({@link DemoModels}) and by gateway tests that compare served predictions with
-* in-process Tribuo predictions.
-* <p>
-* Training is deterministic: each call builds a fresh trainer with a fixed seed (a Tribuo trainer
-* advances its random state on every {@code train} call, so reusing one would not repeat itself),
-* and the rows are read in file order. Calling {@link #trainClassifier()} or {@link #trainRegressor()}
-* therefore returns the same weights that {@link DemoModels} exported to {@code conf/models}.
-*/
+ * The Fisher Iris data set and the two Tribuo models trained on it, shared by the demo model
+ * generator ({@link DemoModels}) and by gateway tests that compare served predictions with
+ * in-process Tribuo predictions.
+ * <p>
+ * Training is deterministic: each call builds a fresh trainer with a fixed seed (a Tribuo trainer
+ * advances its random state on every {@code train} call, so reusing one would not repeat itself),
+ * and the rows are read in file order. Calling {@link #trainClassifier()} or {@link #trainRegressor()}
+ * therefore returns the same weights that {@link DemoModels} exported to {@code conf/models}.
+ */
 public final class IrisData {
 
   /** Classpath location of the Iris CSV (header: sepal_length,sepal_width,petal_length,petal_width,species). */
@@ -84,11 +84,11 @@ public final class IrisData {
   }
 
   /**
-  * Trains the {@code iris-classifier} demo model: multinomial logistic regression by SGD.
-  * The features are not rescaled, because Tribuo exports a linear model's ONNX graph without its
-  * feature transformations; raw centimetres train well enough on Iris (97% training-set accuracy
-  * after 30 epochs, with minibatches of one example).
-  */
+   * Trains the {@code iris-classifier} demo model: multinomial logistic regression by SGD.
+   * The features are not rescaled, because Tribuo exports a linear model's ONNX graph without its
+   * feature transformations; raw centimetres train well enough on Iris (97% training-set accuracy
+   * after 30 epochs, with minibatches of one example).
+   */
   public static LinearSGDModel trainClassifier() {
     var trainer = new org.tribuo.classification.sgd.linear.LinearSGDTrainer(
         new LogMulticlass(), new AdaGrad(0.5, 0.1), 30, NO_PROGRESS_LOG, 1, CLASSIFIER_SEED);
@@ -96,9 +96,9 @@ public final class IrisData {
   }
 
   /**
-  * Trains the {@code iris-regressor} demo model: least-squares linear regression of petal_width by SGD
-  * (training-set RMSE about 0.2 cm after 50 epochs).
-  */
+   * Trains the {@code iris-regressor} demo model: least-squares linear regression of petal_width by SGD
+   * (training-set RMSE about 0.2 cm after 50 epochs).
+   */
   public static org.tribuo.regression.sgd.linear.LinearSGDModel trainRegressor() {
     var trainer = new org.tribuo.regression.sgd.linear.LinearSGDTrainer(
         new SquaredLoss(), new AdaGrad(0.1, 0.1), 50, NO_PROGRESS_LOG, 1, REGRESSOR_SEED);
@@ -106,9 +106,9 @@ public final class IrisData {
   }
 
   /**
-  * Feature names in the model's feature-ID order, which is the column order of its ONNX
-  * {@code input} tensor (Tribuo assigns IDs alphabetically).
-  */
+   * Feature names in the model's feature-ID order, which is the column order of its ONNX
+   * {@code input} tensor (Tribuo assigns IDs alphabetically).
+   */
   public static List<String> featureOrder(Model<?> model) {
     ImmutableFeatureMap features = model.getFeatureIDMap();
     List<String> names = new ArrayList<>(features.size());
@@ -119,10 +119,10 @@ public final class IrisData {
   }
 
   /**
-  * Label names in the classifier's output-ID order, which is the column order of its ONNX
-  * {@code output}. Tribuo numbers labels in the iteration order of its label-count hash map, not in
-  * order of appearance: for Iris this is virginica, setosa, versicolor.
-  */
+   * Label names in the classifier's output-ID order, which is the column order of its ONNX
+   * {@code output}. Tribuo numbers labels in the iteration order of its label-count hash map, not in
+   * order of appearance: for Iris this is virginica, setosa, versicolor.
+   */
   public static List<String> labelOrder(Model<Label> model) {
     ImmutableOutputInfo<Label> labels = model.getOutputIDInfo();
     List<String> names = new ArrayList<>(labels.size());
@@ -144,10 +144,10 @@ public final class IrisData {
   }
 
   /**
-  * The examples' features as a dense row-major matrix in the model's feature-ID order: the
-  * {@code input} tensor the exported ONNX model expects (FP32, as Tribuo's export uses floats).
-  * A {@link org.tribuo.Dataset} is such an iterable.
-  */
+   * The examples' features as a dense row-major matrix in the model's feature-ID order: the
+   * {@code input} tensor the exported ONNX model expects (FP32, as Tribuo's export uses floats).
+   * A {@link org.tribuo.Dataset} is such an iterable.
+   */
   public static <T extends Output<T>> float[][] inputMatrix(Model<T> model, Iterable<Example<T>> examples) {
     ImmutableFeatureMap features = model.getFeatureIDMap();
     List<float[]> rows = new ArrayList<>();
@@ -165,11 +165,11 @@ public final class IrisData {
   }
 
   /**
-  * Reads the CSV with one target column; every other measurement becomes a feature named after its
-  * column (and species, when it is not the target, is dropped).
-  *
-  * @param prefixColumnName whether the response value reaches the factory as {@code column=value}
-  */
+   * Reads the CSV with one target column; every other measurement becomes a feature named after its
+   * column (and species, when it is not the target, is dropped).
+   *
+   * @param prefixColumnName whether the response value reaches the factory as {@code column=value}
+   */
   private static <T extends Output<T>> MutableDataset<T> load(String target, OutputFactory<T> factory,
                                 boolean prefixColumnName) {
     Map<String, FieldProcessor> features = new LinkedHashMap<>();
@@ -186,9 +186,9 @@ public final class IrisData {
   }
 
   /**
-  * The CSV as a file: CSVDataSource reads files, so a resource packed in a jar is copied to a
-  * temporary file first (from target/test-classes it is used in place).
-  */
+   * The CSV as a file: CSVDataSource reads files, so a resource packed in a jar is copied to a
+   * temporary file first (from target/test-classes it is used in place).
+   */
   private static Path csvPath() {
     URL url = IrisData.class.getResource(RESOURCE);
     if (url == null) {

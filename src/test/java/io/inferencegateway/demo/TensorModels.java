@@ -13,10 +13,10 @@ import org.tribuo.util.onnx.ONNXPlaceholder;
 import org.tribuo.util.onnx.ONNXRef;
 
 /**
-* Builds the two demo models that are plain tensor functions rather than trained Tribuo models:
-* {@code mlp} (random weights, FP32) and {@code type-mix} (one trivial op per non-float datatype).
-* Both are fully deterministic, down to the bytes of the serialized model.
-*/
+ * Builds the two demo models that are plain tensor functions rather than trained Tribuo models:
+ * {@code mlp} (random weights, FP32) and {@code type-mix} (one trivial op per non-float datatype).
+ * Both are fully deterministic, down to the bytes of the serialized model.
+ */
 final class TensorModels {
 
   /** Producer name written into every model built here. */
@@ -26,9 +26,9 @@ final class TensorModels {
   static final String DOMAIN = "io.inferencegateway.demo";
 
   /**
-  * IR version 7 is the one that came with opset 13 (ONNX 1.8); every ONNX Runtime that runs
-  * opset 13 reads it.
-  */
+   * IR version 7 is the one that came with opset 13 (ONNX 1.8); every ONNX Runtime that runs
+   * opset 13 reads it.
+   */
   static final long IR_VERSION = 7;
 
   /** Name of the symbolic batch dimension, the same one Tribuo's exporter uses. */
@@ -38,10 +38,10 @@ final class TensorModels {
   }
 
   /**
-  * A multi-layer perceptron: input [-1, inputs] → Gemm+Relu (hidden) → Gemm+Relu (hidden) → Gemm →
-  * Softmax → output [-1, outputs]. Weights and biases are Gaussian * 0.3 drawn from {@code new Random(seed)},
-  * layer by layer, weights (row-major, [in, out]) before biases.
-  */
+   * A multi-layer perceptron: input [-1, inputs] → Gemm+Relu (hidden) → Gemm+Relu (hidden) → Gemm →
+   * Softmax → output [-1, outputs]. Weights and biases are Gaussian * 0.3 drawn from {@code new Random(seed)},
+   * layer by layer, weights (row-major, [in, out]) before biases.
+   */
   static OnnxMl.ModelProto mlp(int inputs, int hidden, int outputs, long seed) {
     Random random = new Random(seed);
     ONNXContext context = new ONNXContext();
@@ -74,13 +74,13 @@ final class TensorModels {
   }
 
   /**
-  * A model whose four inputs and outputs use FP64, INT64, INT32 and BOOL, so that the gateway's
-  * datatype conversions can be tested against known results:
-  * y_fp64 = x_fp64 * 2, y_int64 = x_int64 + 1, y_int32 = x_int32 * 3, y_bool = not x_bool, all [-1, 3].
-  * <p>
-  * Tribuo's ONNXContext only declares FP32 graph inputs and outputs, so this graph is written
-  * directly with the ONNX protobuf classes.
-  */
+   * A model whose four inputs and outputs use FP64, INT64, INT32 and BOOL, so that the gateway's
+   * datatype conversions can be tested against known results:
+   * y_fp64 = x_fp64 * 2, y_int64 = x_int64 + 1, y_int32 = x_int32 * 3, y_bool = not x_bool, all [-1, 3].
+   * <p>
+   * Tribuo's ONNXContext only declares FP32 graph inputs and outputs, so this graph is written
+   * directly with the ONNX protobuf classes.
+   */
   static OnnxMl.ModelProto typeMix() {
     OnnxMl.GraphProto.Builder graph = OnnxMl.GraphProto.newBuilder().setName("type_mix");
 
