@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Deploys a configured gateway on a Vert.x instance: per model a status verticle and its worker
@@ -53,21 +54,18 @@ public final class Gateway {
   }
 
   /**
-   * The first instance binds (port 0 picks a free port); the others then listen on the port it
-   * got, which Vert.x shares between them.
+   * All instances share one server socket. Port 0 becomes -1, Vert.x's way of sharing one random
+   * port between instances, where 0 would give each instance a port of its own.
    */
   private static Future<Integer> deployHttp(Vertx vertx, GatewayConfig config, QueueLimits limits) {
-    int instances = config.http().instances();
+    GatewayConfig shared = config.http().port() == 0 ? config.withHttpPort(-1) : config;
     String version = GatewayVersion.get();
-    HttpVerticle first = new HttpVerticle(config, limits, version);
-    return vertx.deployVerticle(first).compose(id -> {
-      int port = first.actualPort();
-      if (instances == 1) {
-        return Future.succeededFuture(port);
-      }
-      GatewayConfig bound = config.withHttpPort(port);
-      return vertx.deployVerticle(() -> new HttpVerticle(bound, limits, version),
-          new DeploymentOptions().setInstances(instances - 1)).map(more -> port);
-    });
+    List<HttpVerticle> verticles = new CopyOnWriteArrayList<>();
+    return vertx.deployVerticle(() -> {
+      HttpVerticle verticle = new HttpVerticle(shared, limits, version);
+      verticles.add(verticle);
+      return verticle;
+    }, new DeploymentOptions().setInstances(config.http().instances()))
+        .map(id -> verticles.get(0).actualPort());
   }
 }

@@ -1,0 +1,67 @@
+package io.inferencegateway.support;
+
+import io.inferencegateway.Gateway;
+import io.inferencegateway.config.ConfigReader;
+import io.inferencegateway.config.GatewayConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A real gateway for a test: deployed on the test's Vert.x instance, listening on a free port,
+ * with a web client pointed at it.
+ */
+public final class TestGateway {
+
+  /** The shipped configuration with the demo models. */
+  public static final Path DEMO_CONFIG = Path.of("conf/gateway.json");
+
+  private final Gateway gateway;
+  private final WebClient client;
+
+  private TestGateway(Gateway gateway, WebClient client) {
+    this.gateway = gateway;
+    this.client = client;
+  }
+
+  /** Starts the demo configuration on a free port. */
+  public static Future<TestGateway> startDemo(Vertx vertx) {
+    return start(vertx, ConfigReader.read(DEMO_CONFIG));
+  }
+
+  /** Starts the demo configuration, changed by {@code edit}, on a free port. */
+  public static Future<TestGateway> startDemo(Vertx vertx, java.util.function.Consumer<JsonObject> edit) {
+    JsonObject json = demoJson();
+    edit.accept(json);
+    return start(vertx, ConfigReader.parse(json, DEMO_CONFIG.toAbsolutePath().getParent()));
+  }
+
+  public static Future<TestGateway> start(Vertx vertx, GatewayConfig config) {
+    return Gateway.start(vertx, config.withHttpPort(0)).map(gateway -> new TestGateway(gateway,
+        WebClient.create(vertx, new WebClientOptions()
+            .setDefaultHost("127.0.0.1")
+            .setDefaultPort(gateway.port()))));
+  }
+
+  /** The shipped configuration as JSON, for tests that change part of it. */
+  public static JsonObject demoJson() {
+    try {
+      return new JsonObject(Files.readString(DEMO_CONFIG));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  public WebClient client() {
+    return client;
+  }
+
+  public int port() {
+    return gateway.port();
+  }
+}
