@@ -1,0 +1,36 @@
+package io.inferencegateway.support;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+
+/** Builders for protocol request bodies used across tests. */
+public final class Http {
+
+  private Http() {
+  }
+
+  /** An OIP request input with flat data. */
+  public static JsonObject input(String name, String datatype, JsonArray shape, JsonArray data) {
+    return new JsonObject().put("name", name).put("datatype", datatype).put("shape", shape)
+        .put("data", data);
+  }
+
+  /** A single FP32 input named {@code input}, row-major from a matrix. */
+  public static JsonObject fp32Request(float[][] rows) {
+    JsonArray data = new JsonArray();
+    for (float[] row : rows) {
+      for (float value : row) {
+        data.add(value);
+      }
+    }
+    return new JsonObject().put("inputs", new JsonArray().add(input("input", "FP32",
+        new JsonArray().add(rows.length).add(rows[0].length), data)));
+  }
+
+  public static Future<HttpResponse<Buffer>> post(TestGateway gateway, String path, JsonObject body) {
+    return gateway.client().post(path).sendJsonObject(body);
+  }
+}
