@@ -15,9 +15,10 @@ import org.tribuo.util.onnx.ONNXRef;
 /**
  * Builds the two demo models that are plain tensor functions rather than trained Tribuo models:
  * {@code mlp} (random weights, FP32) and {@code type-mix} (one trivial op per non-float datatype).
- * Both are fully deterministic, down to the bytes of the serialized model.
+ * Both are fully deterministic, down to the bytes of the serialized model. Also builds the
+ * deliberately slow model that tests of busy and stuck models load from a temporary folder.
  */
-final class TensorModels {
+public final class TensorModels {
 
   /** Producer name written into every model built here. */
   static final String PRODUCER = "inference-gateway demo";
@@ -58,6 +59,26 @@ final class TensorModels {
     return model(context.buildGraph(),
         "MLP " + inputs + "-" + hidden + "-" + hidden + "-" + outputs
             + " with ReLU and softmax, random weights (seed " + seed + "); not trained.");
+  }
+
+  /**
+   * A model that is slow on purpose: input [-1, width] through {@code layers} rounds of one shared
+   * width x width Gemm and a Sigmoid, output {@code output} [-1, width]. Compute grows with the
+   * batch while the request stays small, so tests can keep a worker busy for a chosen time.
+   */
+  public static OnnxMl.ModelProto slowChain(int width, int layers) {
+    Random random = new Random(width * 31L + layers);
+    ONNXContext context = new ONNXContext();
+    context.setName("slow_chain");
+    ONNXInitializer weights = context.floatTensor("W", List.of(width, width),
+        buffer -> fillGaussian(buffer, width * width, random));
+    ONNXRef<?> layer = context.floatInput("input", width);
+    for (int i = 0; i < layers; i++) {
+      layer = layer.apply(ONNXOperators.GEMM, List.of(weights), "gemm" + i)
+          .apply(ONNXOperators.SIGMOID, "sigmoid" + i);
+    }
+    layer.assignTo(context.floatOutput("output", width));
+    return model(context.buildGraph(), "Slow test model: " + layers + " rounds of Gemm and Sigmoid.");
   }
 
   /** One fully connected layer without activation: x · W + b, as a single Gemm node. */
