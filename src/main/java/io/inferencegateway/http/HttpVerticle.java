@@ -5,6 +5,7 @@ import io.inferencegateway.health.ModelHealthChecks;
 import io.inferencegateway.health.ModelProbe;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
@@ -64,8 +65,11 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(400, ctx -> fail(ctx, 400, "bad request"));
     router.errorHandler(404, ctx -> fail(ctx, 404, "no route for "
         + ctx.request().method() + " " + ctx.request().path()));
-    router.errorHandler(405, ctx -> fail(ctx, 405, "method " + ctx.request().method()
-        + " is not allowed on " + ctx.request().path()));
+    router.errorHandler(405, ctx -> {
+      ctx.response().putHeader(HttpHeaders.ALLOW, allowedMethod(ctx.request().path()));
+      fail(ctx, 405, "method " + ctx.request().method() + " is not allowed on "
+          + ctx.request().path());
+    });
     router.errorHandler(413, ctx -> fail(ctx, 413, "the request body is larger than "
         + config.http().maxBodyBytes() + " bytes"));
     router.errorHandler(500, ctx -> fail(ctx, 500, "internal error: " + ctx.failure()));
@@ -77,6 +81,11 @@ public final class HttpVerticle extends VerticleBase {
         .put("name", "inference-gateway")
         .put("version", version)
         .put("extensions", new JsonArray());
+  }
+
+  /** Inference routes take POST; every other route of the gateway is read with GET. */
+  private static String allowedMethod(String path) {
+    return path.endsWith("/infer") || path.endsWith(":predict") ? "POST" : "GET";
   }
 
   private static void fail(RoutingContext ctx, int status, String message) {

@@ -4,7 +4,10 @@ import io.inferencegateway.config.InferenceConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -42,18 +45,21 @@ final class ModelCaller {
   }
 
   static JsonObject jsonBody(RoutingContext ctx) {
-    if (ctx.body() == null || ctx.body().length() == 0) {
+    Buffer body = ctx.body().buffer();
+    if (body == null || body.length() == 0) {
       throw HttpError.badRequest("the request has no body; expected a JSON object");
     }
+    Object json;
     try {
-      JsonObject json = ctx.body().asJsonObject();
-      if (json == null) {
-        throw HttpError.badRequest("the body must be a JSON object");
-      }
-      return json;
-    } catch (DecodeException | ClassCastException e) {
-      throw HttpError.badRequest("the body is not a valid JSON object: " + firstLine(e));
+      json = Json.decodeValue(body);
+    } catch (DecodeException e) {
+      throw HttpError.badRequest("the body is not valid JSON: " + firstLine(e));
     }
+    if (!(json instanceof JsonObject object)) {
+      throw HttpError.badRequest("the body must be a JSON object, not "
+          + (json instanceof JsonArray ? "an array" : "a single value"));
+    }
+    return object;
   }
 
   private static String firstLine(Exception e) {

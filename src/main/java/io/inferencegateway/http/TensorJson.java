@@ -36,7 +36,7 @@ final class TensorJson {
       throw HttpError.badRequest(where + ": 'data' must be an array");
     }
     List<Object> flat = new ArrayList<>();
-    flatten(data, flat);
+    flatten(data, shape, where, flat);
     long expected = elementCount(shape, where);
     if (expected != flat.size()) {
       throw HttpError.badRequest(where + ": shape " + shapeText(shape) + " holds " + expected
@@ -96,13 +96,34 @@ final class TensorJson {
     }
   }
 
-  /** Nested arrays are the same row-major data as a flat one. */
-  private static void flatten(JsonArray array, List<Object> into) {
+  /**
+   * Flat data is taken as it is; nested data must nest exactly as the shape says, so that a
+   * misplaced bracket is an error rather than a silently reshaped tensor.
+   */
+  private static void flatten(JsonArray data, long[] shape, String where, List<Object> into) {
+    boolean nested = data.stream().anyMatch(item -> item instanceof JsonArray);
+    if (!nested) {
+      into.addAll(data.getList());
+      return;
+    }
+    flattenNested(data, shape, 0, where, into);
+  }
+
+  private static void flattenNested(JsonArray array, long[] shape, int depth, String where,
+      List<Object> into) {
+    if (depth >= shape.length || array.size() != shape[depth]) {
+      throw HttpError.badRequest(where + ": nested data does not match shape "
+          + shapeText(shape) + " at depth " + depth);
+    }
+    boolean innermost = depth == shape.length - 1;
     for (Object item : array) {
-      if (item instanceof JsonArray nested) {
-        flatten(nested, into);
-      } else {
+      if (item instanceof JsonArray nested && !innermost) {
+        flattenNested(nested, shape, depth + 1, where, into);
+      } else if (!(item instanceof JsonArray) && innermost) {
         into.add(item);
+      } else {
+        throw HttpError.badRequest(where + ": nested data does not match shape "
+            + shapeText(shape) + " at depth " + (depth + 1));
       }
     }
   }
@@ -113,7 +134,11 @@ final class TensorJson {
       case FP32 -> {
         float[] values = new float[n];
         for (int i = 0; i < n; i++) {
-          values[i] = number(flat, i, datatype, where).floatValue();
+          double value = number(flat, i, datatype, where).doubleValue();
+          if (Math.abs(value) > Float.MAX_VALUE) {
+            throw element(where, i, "is outside the FP32 range", flat.get(i));
+          }
+          values[i] = (float) value;
         }
         return values;
       }

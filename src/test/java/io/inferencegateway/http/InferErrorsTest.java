@@ -60,12 +60,13 @@ class InferErrorsTest {
 
   @Test
   void jsonArrayBodyIs400(VertxTestContext ctx) {
-    expectError(ctx, post(MLP, new JsonArray().add(mlpInput()).encode()), 400, "JSON object");
+    expectError(ctx, post(MLP, new JsonArray().add(mlpInput()).encode()), 400, "JSON object",
+        "array");
   }
 
   @Test
   void emptyBodyIs400(VertxTestContext ctx) {
-    expectError(ctx, post(MLP, ""), 400, "body");
+    expectError(ctx, post(MLP, ""), 400, "no body");
   }
 
   @Test
@@ -226,6 +227,31 @@ class InferErrorsTest {
       assertThat(output.getString("name")).isEqualTo("output");
       assertThat(output.getJsonArray("shape")).containsExactly(2, 4);
       assertThat(output.getJsonArray("data")).hasSize(8);
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void nestedDataNotMatchingTheShapeIs400(VertxTestContext ctx) {
+    JsonArray misnested = new JsonArray().add(filled(8, 0.5))
+        .add(new JsonArray(new ArrayList<>(Collections.nCopies(7, 0.5))).add(filled(1, 0.5)));
+    JsonObject input = mlpInput().put("data", misnested);
+    expectError(ctx, post(MLP, request(input)), 400, "input", "nested data", "[1, 16]");
+  }
+
+  @Test
+  void fp32ValueOutsideItsRangeIs400(VertxTestContext ctx) {
+    JsonArray data = filled(16, 0.5);
+    data.set(3, 1e300);
+    expectError(ctx, post(MLP, request(tensor("input", "FP32", data))), 400, "data[3]",
+        "FP32 range");
+  }
+
+  @Test
+  void wrongMethodNamesTheAllowedOne(VertxTestContext ctx) {
+    send(HttpMethod.GET, MLP, null).onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+      assertThat(response.statusCode()).isEqualTo(405);
+      assertThat(response.getHeader("allow")).isEqualTo("POST");
       ctx.completeNow();
     })));
   }
