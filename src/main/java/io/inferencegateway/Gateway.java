@@ -37,12 +37,13 @@ public final class Gateway {
     LocalCodec.registerAll(vertx.eventBus());
     List<String> names = config.models().stream().map(ModelConfig::name).toList();
     QueueLimits limits = new QueueLimits(names, config.inference().maxQueue());
-    Future<?> models = Future.all(config.models().stream()
+    Future<?> models = Future.join(config.models().stream()
         .map(model -> deployModel(vertx, new ModelRuntime(model, config.health().stuckAfterMs())))
         .toList());
     // Models load while the HTTP verticle already answers, so probes see them as LOADING.
     Future<Integer> http = deployHttp(vertx, config, limits);
-    return Future.all(models, http).map(both -> new Gateway(http.result()));
+    // join, not all: a failed listen must still wait for model deployments to settle.
+    return Future.join(models, http).map(both -> new Gateway(http.result()));
   }
 
   private static Future<?> deployModel(Vertx vertx, ModelRuntime runtime) {

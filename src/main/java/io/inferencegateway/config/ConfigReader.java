@@ -4,6 +4,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -23,7 +24,7 @@ public final class ConfigReader {
 
   static final String DEFAULT_HOST = "0.0.0.0";
   static final int DEFAULT_PORT = 8080;
-  static final int DEFAULT_HTTP_INSTANCES = Runtime.getRuntime().availableProcessors();
+  static final int DEFAULT_HTTP_INSTANCES = Math.min(64, Runtime.getRuntime().availableProcessors());
   static final long DEFAULT_MAX_BODY_BYTES = 4L * 1024 * 1024;
   static final long DEFAULT_HEALTH_TIMEOUT_MS = 2000;
   static final long DEFAULT_STUCK_AFTER_MS = 30_000;
@@ -99,7 +100,13 @@ public final class ConfigReader {
   private static ModelConfig model(ConfigSection section, Path baseDir) {
     String name = safe(section, "name", section.requiredString("name"));
     String version = safe(section, "version", section.stringOrInteger("version", DEFAULT_VERSION));
-    Path path = baseDir.resolve(section.requiredString("path")).normalize();
+    String file = section.requiredString("path");
+    Path path;
+    try {
+      path = baseDir.resolve(file).normalize();
+    } catch (InvalidPathException e) {
+      throw section.invalid("path", "is not a valid file path", file);
+    }
     int instances = (int) section.integer("instances", 1, 1, 64);
     Optional<PredictMapping> predict = section.has("predict")
         ? Optional.of(predict(section.section("predict", PREDICT_KEYS)))

@@ -1,5 +1,6 @@
 package io.inferencegateway.config;
 
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -23,7 +24,8 @@ final class ConfigSection {
     Set<String> unknown = new TreeSet<>(json.fieldNames());
     unknown.removeAll(allowedKeys);
     if (!unknown.isEmpty()) {
-      throw new ConfigException("unknown key " + String.join(", ", unknown) + " in " + where()
+      throw new ConfigException("unknown key " + String.join(", ", unknown.stream()
+          .map(ConfigSection::describe).toList()) + " in " + where()
           + " (allowed: " + String.join(", ", new TreeSet<>(allowedKeys)) + ")");
     }
   }
@@ -63,10 +65,11 @@ final class ConfigSection {
   }
 
   String requiredString(String key) {
-    if (!json.containsKey(key)) {
+    String value = string(key, null);
+    if (value == null) {
       throw missing(key);
     }
-    return string(key, null);
+    return value;
   }
 
   String string(String key, String defaultValue) {
@@ -149,9 +152,7 @@ final class ConfigSection {
   }
 
   private static String describe(Object value) {
-    if (value instanceof String text) {
-      return "\"" + text + "\"";
-    }
-    return String.valueOf(value);
+    // JSON-encoded, so that text from the file cannot break the one-line message.
+    return Json.encode(value);
   }
 }

@@ -1,0 +1,286 @@
+package io.inferencegateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("Main as a separate JVM: configuration errors, port override and health")
+class MainProcessTest {
+
+  private static final Duration EXIT_WITHIN = Duration.ofSeconds(20);
+  private static final Duration START_WITHIN = Duration.ofSeconds(30);
+  private static final Pattern LISTENING = Pattern.compile("listening on \\S+:(\\d+)");
+  private static final Path MLP_MODEL = Path.of("conf/models/mlp/1/model.onnx").toAbsolutePath();
+
+  private final HttpClient http = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(5))
+      .build();
+
+  @TempDir
+  Path dir;
+
+  private GatewayProcess gateway;
+
+  @AfterEach
+  void stopGateway() throws InterruptedException {
+    if (gateway != null) {
+      gateway.stop();
+    }
+  }
+
+  @Test
+  void invalidConfigExitsWithOneLineOnStderr() throws Exception {
+    JsonObject config = config(model("mlp", MLP_MODEL), model("mlp", MLP_MODEL));
+    gateway = GatewayProcess.start(Map.of("GATEWAY_CONFIG", write(config).toString()));
+
+    assertThat(gateway.awaitExit()).as("exit code for an invalid configuration").isEqualTo(2);
+    assertThat(gateway.stderr()).singleElement().asString()
+        .startsWith("inference-gateway: invalid configuration:")
+        .contains("duplicate model name \"mlp\"");
+    assertNoStackTrace();
+  }
+
+  @Test
+  void missingConfigFileExitsWithOneLineOnStderr() throws Exception {
+    Path absent = dir.resolve("absent.json");
+    gateway = GatewayProcess.start(Map.of("GATEWAY_CONFIG", absent.toString()));
+
+    assertThat(gateway.awaitExit()).isEqualTo(2);
+    assertThat(gateway.stderr()).singleElement().asString()
+        .contains("cannot read configuration file").contains(absent.toString());
+    assertNoStackTrace();
+  }
+
+  @Test
+  void invalidPortOverrideExitsWithOneLineOnStderr() throws Exception {
+    gateway = GatewayProcess.start(Map.of("GATEWAY_HTTP_PORT", "abc"));
+
+    assertThat(gateway.awaitExit()).isEqualTo(2);
+    assertThat(gateway.stderr()).singleElement().asString()
+        .contains("GATEWAY_HTTP_PORT").contains("\"abc\"");
+    assertNoStackTrace();
+  }
+
+  @Test
+  void portAlreadyInUseExitsWithOneLineOnStderr() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("0.0.0.0"))) {
+      gateway = GatewayProcess.start(
+          Map.of("GATEWAY_HTTP_PORT", Integer.toString(taken.getLocalPort())));
+
+      assertThat(gateway.awaitExit()).isEqualTo(1);
+    }
+    assertThat(gateway.stderr()).singleElement().asString()
+        .startsWith("inference-gateway: failed to start:");
+    assertNoStackTrace();
+  }
+
+  @Test
+  void portZeroLogsTheChosenPortAndServesHealth() throws Exception {
+    gateway = GatewayProcess.start(Map.of("GATEWAY_HTTP_PORT", "0"));
+
+    String line = gateway.awaitStdout(text -> LISTENING.matcher(text).find());
+    assertThat(line).contains("with 4 models");
+    int port = listeningPort(line);
+    assertThat(port).isPositive().isNotEqualTo(8080);
+    assertThat(awaitStatus(port, "/health", 200)).isEqualTo(200);
+    assertThat(get(port, "/v2/health/live")).isEqualTo(200);
+  }
+
+  @Test
+  void terminationShutsDownGracefully() throws Exception {
+    gateway = GatewayProcess.start(Map.of("GATEWAY_HTTP_PORT", "0"));
+    gateway.awaitStdout(text -> LISTENING.matcher(text).find());
+
+    gateway.terminate();
+
+    gateway.awaitExit();
+    assertThat(gateway.stdout()).anyMatch(text -> text.contains("Shutting down"));
+    assertNoStackTrace();
+  }
+
+  @Test
+  void missingModelFileLeavesTheOtherModelsServing() throws Exception {
+    Path absent = dir.resolve("ghost/1/model.onnx");
+    JsonObject config = config(model("ghost", absent), model("mlp", MLP_MODEL));
+    gateway = GatewayProcess.start(Map.of(
+        "GATEWAY_CONFIG", write(config).toString(),
+        "GATEWAY_HTTP_PORT", "0"));
+
+    int port = listeningPort(gateway.awaitStdout(text -> LISTENING.matcher(text).find()));
+    assertThat(awaitStatus(port, "/v2/models/mlp/ready", 200)).isEqualTo(200);
+    assertThat(get(port, "/health")).isEqualTo(503);
+    assertThat(get(port, "/v2/models/ghost/ready")).isEqualTo(503);
+  }
+
+  private void assertNoStackTrace() {
+    List<String> output = new ArrayList<>(gateway.stdout());
+    output.addAll(gateway.stderr());
+    assertThat(output).noneMatch(text -> text.contains("\tat ")
+        || text.contains("Exception in thread"));
+  }
+
+  private Path write(JsonObject config) throws IOException {
+    return Files.writeString(dir.resolve("gateway.json"), config.encodePrettily());
+  }
+
+  private static JsonObject config(JsonObject... models) {
+    return new JsonObject().put("models", new JsonArray(List.of((Object[]) models)));
+  }
+
+  private static JsonObject model(String name, Path path) {
+    return new JsonObject().put("name", name).put("path", path.toString());
+  }
+
+  private static int listeningPort(String line) {
+    Matcher matcher = LISTENING.matcher(line);
+    assertThat(matcher.find()).as("port in %s", line).isTrue();
+    return Integer.parseInt(matcher.group(1));
+  }
+
+  /** Polls until the path answers {@code expected} or the deadline passes; the last status. */
+  private int awaitStatus(int port, String path, int expected) throws InterruptedException {
+    Instant deadline = Instant.now().plus(START_WITHIN);
+    int status = -1;
+    while (Instant.now().isBefore(deadline)) {
+      try {
+        status = get(port, path);
+      } catch (IOException e) {
+        status = -1;
+      }
+      if (status == expected) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    return status;
+  }
+
+  private int get(int port, String path) throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(5))
+        .GET()
+        .build();
+    return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  /** The gateway JVM with its output collected line by line. */
+  private static final class GatewayProcess {
+
+    private final Process process;
+    private final List<String> stdout = new CopyOnWriteArrayList<>();
+    private final List<String> stderr = new CopyOnWriteArrayList<>();
+    private final Thread stdoutPump;
+    private final Thread stderrPump;
+
+    private GatewayProcess(Process process) {
+      this.process = process;
+      this.stdoutPump = pump(process.getInputStream(), stdout);
+      this.stderrPump = pump(process.getErrorStream(), stderr);
+    }
+
+    /** Starts Main from the test classpath; GATEWAY_* variables are only those in {@code env}. */
+    static GatewayProcess start(Map<String, String> env) throws IOException {
+      ProcessBuilder builder = new ProcessBuilder(
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-cp", System.getProperty("java.class.path"),
+          Main.class.getName());
+      builder.directory(Path.of("").toAbsolutePath().toFile());
+      builder.environment().remove("GATEWAY_CONFIG");
+      builder.environment().remove("GATEWAY_HTTP_PORT");
+      builder.environment().putAll(env);
+      return new GatewayProcess(builder.start());
+    }
+
+    private static Thread pump(InputStream stream, List<String> sink) {
+      Thread thread = new Thread(() -> {
+        try (BufferedReader reader = new BufferedReader(
+            new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+          reader.lines().forEach(sink::add);
+        } catch (IOException | UncheckedIOException e) {
+          sink.add("[pump failed: " + e + "]");
+        }
+      }, "gateway-output");
+      thread.setDaemon(true);
+      thread.start();
+      return thread;
+    }
+
+    /** The first stdout line matching, waiting at most the start deadline. */
+    String awaitStdout(Predicate<String> match) throws InterruptedException {
+      Instant deadline = Instant.now().plus(START_WITHIN);
+      while (Instant.now().isBefore(deadline)) {
+        for (String line : stdout) {
+          if (match.test(line)) {
+            return line;
+          }
+        }
+        if (!process.isAlive() && !stdoutPump.isAlive()) {
+          fail("gateway exited with %d before the expected line; stdout %s, stderr %s",
+              process.exitValue(), stdout, stderr);
+        }
+        Thread.sleep(50);
+      }
+      return fail("no expected line within %s; stdout %s, stderr %s", START_WITHIN, stdout, stderr);
+    }
+
+    /** Waits for the exit and the end of its output; the exit code. */
+    int awaitExit() throws InterruptedException {
+      if (!process.waitFor(EXIT_WITHIN.toMillis(), TimeUnit.MILLISECONDS)) {
+        fail("gateway still running after %s; stdout %s, stderr %s", EXIT_WITHIN, stdout, stderr);
+      }
+      stdoutPump.join(5_000);
+      stderrPump.join(5_000);
+      return process.exitValue();
+    }
+
+    /** SIGTERM through the process handle, which unlike Process.destroy keeps the output open. */
+    void terminate() {
+      process.toHandle().destroy();
+    }
+
+    void stop() throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+
+    List<String> stdout() {
+      return stdout;
+    }
+
+    List<String> stderr() {
+      return stderr;
+    }
+  }
+}
