@@ -131,6 +131,31 @@ class InferenceTest {
   }
 
   @Test
+  void concurrentRequestsEachGetTheirOwnAnswer(VertxTestContext ctx) throws OrtException {
+    int requests = 48;
+    var checkpoint = ctx.checkpoint(requests);
+    for (int i = 0; i < requests; i++) {
+      float[][] rows = randomRows(1 + i % 7, 16, 1000 + i);
+      float[][] expected = runInProcess("conf/models/mlp/1/model.onnx", rows);
+      String id = "concurrent-" + i;
+      post(gateway, "/v2/models/mlp/infer", fp32Request(rows).put("id", id))
+          .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.bodyAsJsonObject().getString("id")).isEqualTo(id);
+            JsonArray data = response.bodyAsJsonObject().getJsonArray("outputs")
+                .getJsonObject(0).getJsonArray("data");
+            assertThat(data).hasSize(rows.length * 4);
+            for (int row = 0; row < rows.length; row++) {
+              for (int column = 0; column < 4; column++) {
+                assertThat(data.getFloat(row * 4 + column)).isEqualTo(expected[row][column]);
+              }
+            }
+            checkpoint.flag();
+          })));
+    }
+  }
+
+  @Test
   void everyCarriedDatatypeRoundTrips(VertxTestContext ctx) {
     JsonArray shape = new JsonArray().add(2).add(3);
     JsonObject request = new JsonObject().put("inputs", new JsonArray()
