@@ -1,8 +1,11 @@
 package io.inferencegateway.http;
 
+import static io.inferencegateway.support.RecordedCalls.assertError;
+import static io.inferencegateway.support.RecordedCalls.expectError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.inferencegateway.support.RecordedCalls;
 import io.inferencegateway.support.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -15,8 +18,6 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
@@ -36,8 +37,7 @@ class PredictErrorsTest {
   private static final String REGRESSOR = "/v1/models/iris-regressor:predict";
   private static final List<String> IRIS_LABELS = List.of("setosa", "versicolor", "virginica");
 
-  /** Every answer of the suite, as "METHOD path -> status", to prove none was a server error. */
-  private static final Queue<String> answers = new ConcurrentLinkedQueue<>();
+  private static final RecordedCalls calls = new RecordedCalls();
 
   private static TestGateway gateway;
 
@@ -178,7 +178,7 @@ class PredictErrorsTest {
         .onComplete(ctx.succeeding(responses -> ctx.verify(() -> {
           assertThat(responses.get(0).statusCode()).as("GET /health").isEqualTo(200);
           assertThat(responses.get(1).statusCode()).as("classifier predict").isEqualTo(200);
-          assertThat(answers).as("answers of this suite")
+          assertThat(calls.answers()).as("answers of this suite")
               .isNotEmpty()
               .noneMatch(answer -> answer.matches(".* -> 5\\d\\d"));
           ctx.completeNow();
@@ -216,42 +216,7 @@ class PredictErrorsTest {
     return send(HttpMethod.POST, path, Buffer.buffer(body));
   }
 
-  /** Sends {@code body} as JSON, or no body when it is null, and records the status. */
   private static Future<HttpResponse<Buffer>> send(HttpMethod method, String path, Buffer body) {
-    var request = gateway.client().request(method, path);
-    Future<HttpResponse<Buffer>> response = body == null
-        ? request.send()
-        : request.putHeader("content-type", "application/json").sendBuffer(body);
-    return response.andThen(done -> {
-      if (done.succeeded()) {
-        answers.add(method + " " + path + " -> " + done.result().statusCode());
-      }
-    });
-  }
-
-  private static void expectError(VertxTestContext ctx, Future<HttpResponse<Buffer>> response,
-      int status, String... mentions) {
-    response.onComplete(ctx.succeeding(answer -> ctx.verify(() -> {
-      assertError(answer, status, mentions);
-      ctx.completeNow();
-    })));
-  }
-
-  /** The exact status, a JSON content type, and a body that is only {"error": "..."}. */
-  private static void assertError(HttpResponse<Buffer> response, int status, String... mentions) {
-    String text = response.bodyAsString();
-    assertThat(response.statusCode()).as("status of the answer %s", text).isEqualTo(status);
-    assertThat(mediaType(response)).as("content-type").isEqualTo("application/json");
-    Object json = Json.decodeValue(response.body());
-    assertThat(json).as("body %s", text).isInstanceOf(JsonObject.class);
-    JsonObject body = (JsonObject) json;
-    assertThat(body.fieldNames()).as("fields of %s", text).containsExactly("error");
-    assertThat(body.getValue("error")).as("error of %s", text).isInstanceOf(String.class);
-    assertThat(body.getString("error")).isNotBlank().contains(mentions);
-  }
-
-  private static String mediaType(HttpResponse<Buffer> response) {
-    String header = response.getHeader("content-type");
-    return header == null ? null : header.split(";")[0].trim().toLowerCase();
+    return calls.send(gateway, method, path, body);
   }
 }
