@@ -4,6 +4,7 @@ import io.inferencegateway.config.GatewayConfig;
 import io.inferencegateway.config.ModelConfig;
 import io.inferencegateway.http.HttpVerticle;
 import io.inferencegateway.http.QueueLimits;
+import io.inferencegateway.metrics.GatewayMetrics;
 import io.inferencegateway.model.LocalCodec;
 import io.inferencegateway.model.ModelRuntime;
 import io.inferencegateway.model.ModelStatusVerticle;
@@ -33,15 +34,16 @@ public final class Gateway {
     return port;
   }
 
-  public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
+  public static Future<Gateway> start(Vertx vertx, GatewayConfig config, GatewayMetrics metrics) {
     LocalCodec.registerAll(vertx.eventBus());
     List<String> names = config.models().stream().map(ModelConfig::name).toList();
     QueueLimits limits = new QueueLimits(names, config.inference().maxQueue());
     Future<?> models = Future.join(config.models().stream()
-        .map(model -> deployModel(vertx, new ModelRuntime(model, config.health().stuckAfterMs())))
+        .map(model -> deployModel(vertx, new ModelRuntime(model, config.health().stuckAfterMs(),
+            metrics.model(model.name(), model.version()))))
         .toList());
     // Models load while the HTTP verticle already answers, so probes see them as LOADING.
-    Future<Integer> http = deployHttp(vertx, config, limits);
+    Future<Integer> http = deployHttp(vertx, config, limits, metrics);
     // join, not all: a failed listen must still wait for model deployments to settle.
     return Future.join(models, http).map(both -> new Gateway(http.result()));
   }
@@ -58,12 +60,13 @@ public final class Gateway {
    * All instances share one server socket. Port 0 becomes -1, Vert.x's way of sharing one random
    * port between instances, where 0 would give each instance a port of its own.
    */
-  private static Future<Integer> deployHttp(Vertx vertx, GatewayConfig config, QueueLimits limits) {
+  private static Future<Integer> deployHttp(Vertx vertx, GatewayConfig config, QueueLimits limits,
+      GatewayMetrics metrics) {
     GatewayConfig shared = config.http().port() == 0 ? config.withHttpPort(-1) : config;
     String version = GatewayVersion.get();
     List<HttpVerticle> verticles = new CopyOnWriteArrayList<>();
     return vertx.deployVerticle(() -> {
-      HttpVerticle verticle = new HttpVerticle(shared, limits, version);
+      HttpVerticle verticle = new HttpVerticle(shared, limits, metrics, version);
       verticles.add(verticle);
       return verticle;
     }, new DeploymentOptions().setInstances(config.http().instances()))

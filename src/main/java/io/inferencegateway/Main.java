@@ -3,6 +3,7 @@ package io.inferencegateway;
 import io.inferencegateway.config.ConfigException;
 import io.inferencegateway.config.ConfigReader;
 import io.inferencegateway.config.GatewayConfig;
+import io.inferencegateway.metrics.GatewayMetrics;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -29,8 +30,9 @@ public final class Main {
       System.exit(2);
       return;
     }
-    Vertx vertx = Vertx.vertx();
-    Gateway.start(vertx, config)
+    GatewayMetrics metrics = new GatewayMetrics();
+    Vertx vertx = metrics.createVertx();
+    Gateway.start(vertx, config, metrics)
         .onSuccess(gateway -> LOG.info("inference-gateway listening on {}:{} with {} models",
             config.http().host(), gateway.port(), config.models().size()))
         .onFailure(failure -> {

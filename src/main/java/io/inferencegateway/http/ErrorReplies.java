@@ -37,21 +37,24 @@ final class ErrorReplies {
 
   /** Answers a failed request: refused by the HTTP layer, by a model, or lost on the way. */
   static void send(RoutingContext ctx, String model, Throwable failure) {
-    if (failure instanceof HttpError error) {
-      send(ctx, error.status(), error.getMessage());
-    } else if (failure instanceof ReplyException reply) {
-      send(ctx, statusOf(reply), messageOf(model, reply));
-    } else {
-      send(ctx, InferenceException.INTERNAL, "internal error: " + failure);
-    }
+    String message = failure instanceof ReplyException reply ? messageOf(model, reply)
+        : failure instanceof HttpError ? failure.getMessage()
+        : "internal error: " + failure;
+    send(ctx, statusOf(failure), message);
   }
 
-  private static int statusOf(ReplyException reply) {
-    return switch (reply.failureType()) {
-      case RECIPIENT_FAILURE -> reply.failureCode();
-      case TIMEOUT -> InferenceException.TIMEOUT;
-      default -> InferenceException.UNAVAILABLE;
-    };
+  static int statusOf(Throwable failure) {
+    if (failure instanceof HttpError error) {
+      return error.status();
+    }
+    if (failure instanceof ReplyException reply) {
+      return switch (reply.failureType()) {
+        case RECIPIENT_FAILURE -> reply.failureCode();
+        case TIMEOUT -> InferenceException.TIMEOUT;
+        default -> InferenceException.UNAVAILABLE;
+      };
+    }
+    return InferenceException.INTERNAL;
   }
 
   private static String messageOf(String model, ReplyException reply) {

@@ -3,6 +3,7 @@ package io.inferencegateway.http;
 import io.inferencegateway.config.GatewayConfig;
 import io.inferencegateway.health.ModelHealthChecks;
 import io.inferencegateway.health.ModelProbe;
+import io.inferencegateway.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
@@ -13,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 
 /**
  * The gateway's HTTP front: parses and validates requests, hands them to model workers over the
@@ -22,12 +24,15 @@ public final class HttpVerticle extends VerticleBase {
 
   private final GatewayConfig config;
   private final QueueLimits limits;
+  private final GatewayMetrics metrics;
   private final String version;
   private HttpServer server;
 
-  public HttpVerticle(GatewayConfig config, QueueLimits limits, String version) {
+  public HttpVerticle(GatewayConfig config, QueueLimits limits, GatewayMetrics metrics,
+      String version) {
     this.config = config;
     this.limits = limits;
+    this.metrics = metrics;
     this.version = version;
   }
 
@@ -49,12 +54,17 @@ public final class HttpVerticle extends VerticleBase {
   private Router router() {
     Router router = Router.router(vertx);
     ModelCatalog catalog = new ModelCatalog(config.models());
-    ModelCaller caller = new ModelCaller(vertx, limits, config.inference());
+    ModelCaller caller = new ModelCaller(vertx, limits, metrics, config.inference());
     long healthTimeout = config.health().timeoutMs();
     ModelHealthChecks health = ModelHealthChecks.create(vertx, catalog.names(), healthTimeout);
     BodyHandler body = BodyHandler.create(false)
         .setBodyLimit(config.http().maxBodyBytes());
 
+    // Every route starts with the access log; chained on each route, not a route of its own,
+    // so that HTTP metrics carry one clean route template.
+    AccessLog accessLog = new AccessLog();
+    router.route().handler(accessLog);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics.registry()));
     router.get("/health").handler(health.readinessHandler());
     router.get("/health/ready").handler(health.readinessHandler());
     router.get("/health/live").handler(health.livenessHandler());

@@ -1,6 +1,11 @@
 package io.inferencegateway.http;
 
 import io.inferencegateway.config.InferenceConfig;
+import io.inferencegateway.config.ModelConfig;
+import io.inferencegateway.metrics.GatewayMetrics;
+import io.inferencegateway.metrics.ModelMetrics;
+import io.inferencegateway.metrics.Outcome;
+import io.inferencegateway.model.InferenceException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -13,18 +18,20 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Sends requests to model workers over the event bus, within the inference timeout and the
- * per-model queue limit, and reads request bodies as JSON objects.
+ * per-model queue limit, counts how each request ended, and reads request bodies as JSON objects.
  */
 final class ModelCaller {
 
   private final Vertx vertx;
   private final QueueLimits limits;
+  private final GatewayMetrics metrics;
   private final DeliveryOptions options;
   private final long timeoutMs;
 
-  ModelCaller(Vertx vertx, QueueLimits limits, InferenceConfig config) {
+  ModelCaller(Vertx vertx, QueueLimits limits, GatewayMetrics metrics, InferenceConfig config) {
     this.vertx = vertx;
     this.limits = limits;
+    this.metrics = metrics;
     this.timeoutMs = config.timeoutMs();
     this.options = new DeliveryOptions().setSendTimeout(config.timeoutMs());
   }
@@ -34,14 +41,33 @@ final class ModelCaller {
     return System.currentTimeMillis() + timeoutMs;
   }
 
-  <R> Future<R> call(String model, String address, Object request) {
-    if (!limits.tryAcquire(model)) {
-      return Future.failedFuture(new HttpError(503, "model '" + model + "' is overloaded: "
-          + limits.limit() + " requests are already waiting; retry later"));
+  /** Sends a request to a model; the future fails with what {@link ErrorReplies} answers. */
+  <R> Future<R> call(ModelConfig model, String address, Object request) {
+    ModelMetrics counts = metrics.model(model.name(), model.version());
+    if (!limits.tryAcquire(model.name())) {
+      counts.request(Outcome.OVERLOAD);
+      return Future.failedFuture(new HttpError(503, "model '" + model.name()
+          + "' is overloaded: " + limits.limit() + " requests are already waiting; retry later"));
     }
     return vertx.eventBus().<R>request(address, request, options)
         .map(reply -> reply.body())
-        .andThen(done -> limits.release(model));
+        .andThen(done -> {
+          limits.release(model.name());
+          counts.request(done.succeeded() ? Outcome.SUCCESS : outcomeOf(done.cause()));
+        });
+  }
+
+  /** Counts a request refused before it reached the model. */
+  void refused(ModelConfig model) {
+    metrics.model(model.name(), model.version()).request(Outcome.CLIENT_ERROR);
+  }
+
+  private static Outcome outcomeOf(Throwable failure) {
+    int status = ErrorReplies.statusOf(failure);
+    if (status == InferenceException.TIMEOUT) {
+      return Outcome.TIMEOUT;
+    }
+    return status >= 400 && status < 500 ? Outcome.CLIENT_ERROR : Outcome.FAILURE;
   }
 
   static JsonObject jsonBody(RoutingContext ctx) {

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Collectors;
 
 /** The Open Inference Protocol (KServe V2) REST routes. */
@@ -90,23 +89,29 @@ final class OipRoutes {
 
   private void infer(RoutingContext ctx) {
     ModelConfig model;
-    String id;
-    InferRequest request;
     try {
       model = resolve(ctx);
-      JsonObject body = ModelCaller.jsonBody(ctx);
-      id = requestId(body);
-      request = parse(body);
     } catch (HttpError e) {
       ErrorReplies.send(ctx, e.status(), e.getMessage());
       return;
     }
-    caller.<InferResult>call(model.name(), ModelAddresses.infer(model.name()), request)
+    String id;
+    InferRequest request;
+    try {
+      JsonObject body = ModelCaller.jsonBody(ctx);
+      id = responseId(body, ctx);
+      request = parse(body, AccessLog.arrivalNanos(ctx));
+    } catch (HttpError e) {
+      caller.refused(model);
+      ErrorReplies.send(ctx, e.status(), e.getMessage());
+      return;
+    }
+    caller.<InferResult>call(model, ModelAddresses.infer(model.name()), request)
         .onSuccess(result -> sendJson(ctx, response(model, id, result)))
         .onFailure(failure -> ErrorReplies.send(ctx, model.name(), failure));
   }
 
-  private InferRequest parse(JsonObject body) {
+  private InferRequest parse(JsonObject body, long arrivalNanos) {
     Object inputsField = body.getValue("inputs");
     if (inputsField == null) {
       throw HttpError.badRequest("the request has no 'inputs'");
@@ -126,7 +131,7 @@ final class OipRoutes {
       }
       tensors.add(tensor);
     }
-    return new InferRequest(tensors, requestedOutputs(body), caller.deadline());
+    return new InferRequest(tensors, requestedOutputs(body), arrivalNanos, caller.deadline());
   }
 
   private static List<String> requestedOutputs(JsonObject body) {
@@ -147,11 +152,11 @@ final class OipRoutes {
     return names;
   }
 
-  /** The request's own id is echoed; without one the response gets a fresh id to trace it by. */
-  private static String requestId(JsonObject body) {
+  /** The body's own id is echoed; without one the response carries the HTTP request id. */
+  private static String responseId(JsonObject body, RoutingContext ctx) {
     Object id = body.getValue("id");
     if (id == null) {
-      return UUID.randomUUID().toString();
+      return AccessLog.requestId(ctx);
     }
     if (!(id instanceof String text)) {
       throw HttpError.badRequest("'id' must be a string");

@@ -37,15 +37,22 @@ final class PredictRoutes {
 
   private void predict(RoutingContext ctx) {
     ModelConfig model;
-    PredictRequest request;
     try {
       model = catalog.resolve(ctx.pathParam("name"), null);
-      request = new PredictRequest(instances(ModelCaller.jsonBody(ctx)), caller.deadline());
     } catch (HttpError e) {
       ErrorReplies.send(ctx, e.status(), e.getMessage());
       return;
     }
-    caller.<PredictResult>call(model.name(), ModelAddresses.predict(model.name()), request)
+    PredictRequest request;
+    try {
+      request = new PredictRequest(instances(ModelCaller.jsonBody(ctx)),
+          AccessLog.arrivalNanos(ctx), caller.deadline());
+    } catch (HttpError e) {
+      caller.refused(model);
+      ErrorReplies.send(ctx, e.status(), e.getMessage());
+      return;
+    }
+    caller.<PredictResult>call(model, ModelAddresses.predict(model.name()), request)
         .onSuccess(result ->
             OipRoutes.sendJson(ctx, new JsonObject().put("predictions", result.predictions())))
         .onFailure(failure -> ErrorReplies.send(ctx, model.name(), failure));

@@ -1,6 +1,7 @@
 package io.inferencegateway.model;
 
 import io.inferencegateway.config.ModelConfig;
+import io.inferencegateway.metrics.ModelMetrics;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -27,18 +28,22 @@ public final class ModelRuntime {
 
   private final ModelConfig config;
   private final long stuckAfterMillis;
+  private final ModelMetrics metrics;
   private final Map<Long, Long> runningSince = new ConcurrentHashMap<>();
   private final AtomicLong runIds = new AtomicLong();
   private volatile Loaded loaded;
   private volatile String loadError;
+  private volatile double loadSeconds = Double.NaN;
 
   private record Loaded(OnnxModel onnx, Optional<TribuoPredictor<?>> tribuo, long loadMillis,
       Instant loadedAt) {
   }
 
-  public ModelRuntime(ModelConfig config, long stuckAfterMillis) {
+  public ModelRuntime(ModelConfig config, long stuckAfterMillis, ModelMetrics metrics) {
     this.config = config;
     this.stuckAfterMillis = stuckAfterMillis;
+    this.metrics = metrics;
+    metrics.watch(() -> state() == State.READY ? 1 : 0, () -> loadSeconds);
   }
 
   public ModelConfig config() {
@@ -65,10 +70,12 @@ public final class ModelRuntime {
             config.predict().get()));
       }
       long millis = (System.nanoTime() - start) / 1_000_000;
+      loadSeconds = (System.nanoTime() - start) / 1e9;
       loaded = new Loaded(onnx, tribuo, millis, Instant.now());
       LOG.info("Loaded model {} version {} from {} in {} ms", config.name(), config.version(),
           config.path(), millis);
     } catch (Exception e) {
+      loadSeconds = (System.nanoTime() - start) / 1e9;
       loadError = e.getMessage() == null ? e.toString() : e.getMessage();
       LOG.error("Model {} version {} failed to load from {}: {}", config.name(), config.version(),
           config.path(), loadError);
@@ -77,7 +84,7 @@ public final class ModelRuntime {
 
   public InferResult infer(InferRequest request) {
     Loaded model = ready();
-    return tracked(() -> model.onnx().run(request));
+    return tracked(request.arrivalNanos(), () -> model.onnx().run(request));
   }
 
   public PredictResult predict(PredictRequest request) {
@@ -86,7 +93,7 @@ public final class ModelRuntime {
         InferenceException.BAD_REQUEST, "model '" + config.name()
             + "' has no named-feature mapping; send tensors to /v2/models/" + config.name()
             + "/infer instead"));
-    return tracked(() -> tribuo.predict(request));
+    return tracked(request.arrivalNanos(), () -> tribuo.predict(request));
   }
 
   public State state() {
@@ -131,11 +138,15 @@ public final class ModelRuntime {
     return model;
   }
 
-  private <R> R tracked(Supplier<R> run) {
+  /** Runs one request, visible to the stuck check while it runs; successful runs are measured. */
+  private <R> R tracked(long arrivalNanos, Supplier<R> run) {
     long id = runIds.incrementAndGet();
-    runningSince.put(id, System.nanoTime());
+    long start = System.nanoTime();
+    runningSince.put(id, start);
     try {
-      return run.get();
+      R result = run.get();
+      metrics.run(start - arrivalNanos, System.nanoTime() - start, 1);
+      return result;
     } finally {
       runningSince.remove(id);
     }

@@ -6,6 +6,7 @@ import io.inferencegateway.config.ConfigReader;
 import io.inferencegateway.config.GatewayConfig;
 import io.inferencegateway.http.HttpVerticle;
 import io.inferencegateway.http.QueueLimits;
+import io.inferencegateway.metrics.GatewayMetrics;
 import io.inferencegateway.model.ModelAddresses;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -43,7 +44,8 @@ class UnresponsiveModelTest {
         .put("models", new JsonArray()
             .add(new JsonObject().put("name", "silent").put("path", "silent.onnx"))), Path.of("."));
     vertx.eventBus().consumer(ModelAddresses.status("silent"), message -> { });
-    HttpVerticle http = new HttpVerticle(config, new QueueLimits(List.of("silent"), 4), "test");
+    HttpVerticle http = new HttpVerticle(config, new QueueLimits(List.of("silent"), 4),
+        new GatewayMetrics(), "test");
     vertx.deployVerticle(http).onComplete(ctx.succeeding(id -> {
       client = WebClient.create(vertx, new WebClientOptions()
           .setDefaultHost("127.0.0.1").setDefaultPort(http.actualPort()));

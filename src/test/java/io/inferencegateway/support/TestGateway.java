@@ -3,6 +3,7 @@ package io.inferencegateway.support;
 import io.inferencegateway.Gateway;
 import io.inferencegateway.config.ConfigReader;
 import io.inferencegateway.config.GatewayConfig;
+import io.inferencegateway.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -23,10 +24,12 @@ public final class TestGateway {
 
   private final Gateway gateway;
   private final WebClient client;
+  private final GatewayMetrics metrics;
 
-  private TestGateway(Gateway gateway, WebClient client) {
+  private TestGateway(Gateway gateway, WebClient client, GatewayMetrics metrics) {
     this.gateway = gateway;
     this.client = client;
+    this.metrics = metrics;
   }
 
   /** Starts the demo configuration on a free port. */
@@ -42,10 +45,16 @@ public final class TestGateway {
   }
 
   public static Future<TestGateway> start(Vertx vertx, GatewayConfig config) {
-    return Gateway.start(vertx, config.withHttpPort(0)).map(gateway -> new TestGateway(gateway,
-        WebClient.create(vertx, new WebClientOptions()
+    return start(vertx, config, new GatewayMetrics());
+  }
+
+  /** Starts on a Vert.x instance that reports into {@code metrics}, or on any other. */
+  public static Future<TestGateway> start(Vertx vertx, GatewayConfig config,
+      GatewayMetrics metrics) {
+    return Gateway.start(vertx, config.withHttpPort(0), metrics).map(gateway -> new TestGateway(
+        gateway, WebClient.create(vertx, new WebClientOptions()
             .setDefaultHost("127.0.0.1")
-            .setDefaultPort(gateway.port()))));
+            .setDefaultPort(gateway.port())), metrics));
   }
 
   /** The shipped configuration as JSON, for tests that change part of it. */
@@ -63,5 +72,9 @@ public final class TestGateway {
 
   public int port() {
     return gateway.port();
+  }
+
+  public GatewayMetrics metrics() {
+    return metrics;
   }
 }

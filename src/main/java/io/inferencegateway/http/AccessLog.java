@@ -1,0 +1,63 @@
+package io.inferencegateway.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The first handler of every request: takes the {@code X-Request-Id} header or makes one, echoes
+ * it, notes the arrival time, and writes one access-log line when the response ends.
+ */
+final class AccessLog implements Handler<RoutingContext> {
+
+  static final CharSequence REQUEST_ID_HEADER = HttpHeaders.createOptimized("X-Request-Id");
+
+  private static final Logger LOG = LoggerFactory.getLogger("access");
+  private static final String REQUEST_ID = "requestId";
+  private static final String ARRIVAL = "arrivalNanos";
+  private static final int MAX_ID_LENGTH = 128;
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    long arrival = System.nanoTime();
+    String id = requestIdFrom(ctx.request().getHeader(REQUEST_ID_HEADER));
+    ctx.put(REQUEST_ID, id).put(ARRIVAL, arrival);
+    ctx.response().putHeader(REQUEST_ID_HEADER, id);
+    ctx.addEndHandler(done -> LOG.info("{} {} model={} status={} duration_ms={} request_id={}",
+        ctx.request().method(), route(ctx), modelOf(ctx), ctx.response().getStatusCode(),
+        String.format("%.1f", (System.nanoTime() - arrival) / 1e6), id));
+    ctx.next();
+  }
+
+  static String requestId(RoutingContext ctx) {
+    return ctx.get(REQUEST_ID);
+  }
+
+  static long arrivalNanos(RoutingContext ctx) {
+    return ctx.get(ARRIVAL);
+  }
+
+  /** A client's id is kept when it is printable and short; anything else is replaced. */
+  private static String requestIdFrom(String header) {
+    if (header != null && !header.isEmpty() && header.length() <= MAX_ID_LENGTH
+        && header.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      return header;
+    }
+    return UUID.randomUUID().toString();
+  }
+
+  private static String route(RoutingContext ctx) {
+    Route route = ctx.currentRoute();
+    String name = route == null ? null : route.getName();
+    return name == null ? "-" : name;
+  }
+
+  private static String modelOf(RoutingContext ctx) {
+    String model = ctx.pathParam("name");
+    return model == null ? "-" : model;
+  }
+}

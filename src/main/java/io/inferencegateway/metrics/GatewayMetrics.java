@@ -1,0 +1,55 @@
+package io.inferencegateway.metrics;
+
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The gateway's Prometheus registry: Vert.x HTTP and event-bus metrics, JVM and process metrics,
+ * and the per-model meters.
+ */
+public final class GatewayMetrics {
+
+  private final PrometheusMeterRegistry registry;
+  private final Map<String, ModelMetrics> models = new ConcurrentHashMap<>();
+
+  public GatewayMetrics() {
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+  }
+
+  /**
+   * A Vert.x instance that reports into this registry. HTTP metrics are labelled by route
+   * template, never by raw path, so unknown model names in URLs cannot multiply the series;
+   * event-bus metrics by address, of which there are three per configured model.
+   */
+  public Vertx createVertx() {
+    return Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+            .setEnabled(true)
+            .setJvmMetricsEnabled(true)
+            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+            .addLabels(Label.HTTP_ROUTE, Label.EB_ADDRESS)))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** The meters of one model, created on first use and shared from then on. */
+  public ModelMetrics model(String name, String version) {
+    return models.computeIfAbsent(name, key -> new ModelMetrics(registry, name, version));
+  }
+}

@@ -1,0 +1,174 @@
+package io.inferencegateway.metrics;
+
+import static io.inferencegateway.support.Http.fp32Request;
+import static io.inferencegateway.support.Http.post;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.inferencegateway.config.ConfigReader;
+import io.inferencegateway.support.TestGateway;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("Prometheus metrics: per-model meters, route-labelled HTTP metrics, request ids")
+class MetricsTest {
+
+  @TempDir
+  static Path dir;
+
+  private static Vertx vertx;
+  private static TestGateway gateway;
+
+  @BeforeAll
+  static void start(VertxTestContext ctx) {
+    GatewayMetrics metrics = new GatewayMetrics();
+    vertx = metrics.createVertx();
+    JsonObject json = TestGateway.demoJson();
+    json.getJsonArray("models").add(new JsonObject().put("name", "absent")
+        .put("path", dir.resolve("absent.onnx").toString()));
+    TestGateway.start(vertx, ConfigReader.parse(json, Path.of("conf").toAbsolutePath()), metrics)
+        .onComplete(ctx.succeeding(started -> {
+          gateway = started;
+          ctx.completeNow();
+        }));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void perModelCountersMoveByExactlyTheRequestsSent(VertxTestContext ctx) {
+    double successBefore = requests("mlp", "success");
+    double clientErrorsBefore = requests("mlp", "client_error");
+    long runsBefore = registry().get("gateway.inference.duration").tag("model", "mlp").timer()
+        .count();
+    JsonObject wrongShape = fp32Request(new float[1][3]);
+    Future.all(List.of(
+            post(gateway, "/v2/models/mlp/infer", fp32Request(new float[2][16])),
+            post(gateway, "/v2/models/mlp/infer", fp32Request(new float[1][16])),
+            post(gateway, "/v2/models/mlp/versions/1/infer", fp32Request(new float[3][16])),
+            post(gateway, "/v2/models/mlp/infer", wrongShape),
+            post(gateway, "/v2/models/mlp/infer", new JsonObject().put("inputs", "none"))))
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          assertThat(requests("mlp", "success") - successBefore).isEqualTo(3);
+          assertThat(requests("mlp", "client_error") - clientErrorsBefore).isEqualTo(2);
+          assertThat(registry().get("gateway.inference.duration").tag("model", "mlp").timer()
+              .count() - runsBefore).isEqualTo(3);
+          assertThat(registry().get("gateway.queue.wait").tag("model", "mlp").timer().count())
+              .isGreaterThanOrEqualTo(3);
+          assertThat(registry().get("gateway.inference.batch.size").tag("model", "mlp").summary()
+              .max()).isEqualTo(1);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void modelStateIsOneWhenReadyAndZeroWhenBroken() {
+    assertThat(registry().get("gateway.model.state").tag("model", "mlp").gauge().value())
+        .isEqualTo(1);
+    assertThat(registry().get("gateway.model.state").tag("model", "absent").gauge().value())
+        .isZero();
+    assertThat(registry().get("gateway.model.load.duration").tag("model", "mlp").gauge().value())
+        .isPositive();
+  }
+
+  @Test
+  void scrapeIsValidPrometheusTextAndOurMetersDrawNoLintComplaint(VertxTestContext ctx) {
+    assumeTrue(promtoolAvailable(), "promtool (Debian package prometheus) is not installed");
+    post(gateway, "/v2/models/iris-classifier/infer", fp32Request(new float[1][4]))
+        .compose(done -> gateway.client().get("/metrics").send())
+        .compose(response -> {
+          String text = response.bodyAsString();
+          return vertx.executeBlocking(() -> promtool(text)).map(complaints -> {
+            ctx.verify(() -> {
+              assertThat(response.statusCode()).isEqualTo(200);
+              assertThat(text).contains("gateway_inference_requests_total{")
+                  .contains("gateway_inference_duration_seconds_bucket{")
+                  .contains("gateway_queue_wait_seconds_bucket{")
+                  .contains("gateway_inference_batch_size_count{")
+                  .contains("gateway_model_state{")
+                  .contains("gateway_model_load_duration_seconds{")
+                  .contains("jvm_memory_used_bytes").contains("jvm_gc_").contains("jvm_threads_")
+                  .contains("process_cpu_usage").contains("vertx_http_server_requests_total{")
+                  .contains("vertx_eventbus_");
+              assertThat(complaints).noneMatch(line -> line.startsWith("gateway_"))
+                  .noneMatch(line -> line.contains("error while linting"));
+            });
+            return complaints;
+          });
+        })
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void httpMetricsAreLabelledByRouteNeverByRawPath(VertxTestContext ctx) {
+    post(gateway, "/v2/models/no-such-model-4711/infer", fp32Request(new float[1][4]))
+        .compose(done -> gateway.client().get("/metrics").send())
+        .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+          String text = response.bodyAsString();
+          assertThat(text).doesNotContain("no-such-model-4711")
+              .contains("route=\"/v2/models/:name/infer\"");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void requestIdIsEchoedOrGenerated(VertxTestContext ctx) {
+    gateway.client().get("/v2").putHeader("X-Request-Id", "trace-42").send()
+        .compose(given -> {
+          ctx.verify(() -> assertThat(given.getHeader("X-Request-Id")).isEqualTo("trace-42"));
+          return post(gateway, "/v2/models/mlp/infer", fp32Request(new float[1][16]));
+        })
+        .onComplete(ctx.succeeding(generated -> ctx.verify(() -> {
+          String id = generated.getHeader("X-Request-Id");
+          assertThat(id).isNotBlank();
+          assertThat(generated.bodyAsJsonObject().getString("id"))
+              .as("the response id falls back to the request id").isEqualTo(id);
+          ctx.completeNow();
+        })));
+  }
+
+  private static MeterRegistry registry() {
+    return gateway.metrics().registry();
+  }
+
+  private static double requests(String model, String outcome) {
+    return registry().get("gateway.inference.requests")
+        .tag("model", model).tag("outcome", outcome).counter().count();
+  }
+
+  private static boolean promtoolAvailable() {
+    return Files.isExecutable(Path.of("/usr/bin/promtool"));
+  }
+
+  /** promtool's own parser and linter: one line per complaint, an error line if it cannot parse. */
+  private static List<String> promtool(String text) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder("promtool", "check", "metrics")
+        .redirectErrorStream(true).start();
+    process.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+    process.getOutputStream().close();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return output.lines().toList();
+  }
+}
