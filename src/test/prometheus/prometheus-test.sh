@@ -96,4 +96,18 @@ check "queue-wait samples" 'gateway_queue_wait_seconds_count{model="mlp"}' "$sen
 check "models ready" 'sum(gateway_model_state)' 4
 check "HTTP metrics by route" \
   'sum(vertx_http_server_requests_total{route="/v2/models/:name/infer",code="200"})' "$sent"
+
+# Every query of the Grafana dashboard must be PromQL that this Prometheus accepts.
+python3 - "$prometheus_port" conf/grafana/inference-gateway.json <<'PY' || fail "a dashboard query"
+import json, sys, urllib.parse, urllib.request
+port, path = sys.argv[1], sys.argv[2]
+exprs = [t["expr"] for p in json.load(open(path))["panels"] for t in p["targets"]]
+for expr in exprs:
+    query = expr.replace("$__rate_interval", "1m")
+    url = f"http://127.0.0.1:{port}/api/v1/query?" + urllib.parse.urlencode({"query": query})
+    answer = json.load(urllib.request.urlopen(url))
+    if answer["status"] != "success":
+        sys.exit(f"dashboard query failed: {expr}: {answer}")
+    print(f"ok  dashboard query answers ({len(answer['data']['result'])} series): {expr[:70]}")
+PY
 echo "prometheus-test: passed"
