@@ -1,6 +1,8 @@
 package io.inferencegateway.health;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.CheckResult;
@@ -48,7 +50,7 @@ public final class ModelHealthChecks {
     return readiness.checkStatus().map(ModelHealthChecks::failuresAsDown);
   }
 
-  private static io.vertx.core.Handler<io.vertx.core.Promise<Status>> procedure(
+  private static Handler<Promise<Status>> procedure(
       ModelProbe probe, String model, Predicate<JsonObject> healthy) {
     return promise -> probe.status(model).onSuccess(status ->
         promise.tryComplete(healthy.test(status) ? Status.OK(status) : Status.KO(status)));

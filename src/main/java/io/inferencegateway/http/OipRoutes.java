@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 
 /** The Open Inference Protocol (KServe V2) REST routes. */
@@ -175,7 +176,7 @@ final class OipRoutes {
   }
 
   private void withStatus(RoutingContext ctx,
-      java.util.function.BiConsumer<ModelConfig, JsonObject> then) {
+      BiConsumer<ModelConfig, JsonObject> then) {
     ModelConfig model;
     try {
       model = resolve(ctx);

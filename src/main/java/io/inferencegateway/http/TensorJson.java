@@ -5,6 +5,7 @@ import io.inferencegateway.model.Tensor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -212,6 +213,6 @@ final class TensorJson {
   }
 
   private static String shapeText(long[] shape) {
-    return java.util.Arrays.toString(shape);
+    return Arrays.toString(shape);
   }
 }

@@ -1,5 +1,6 @@
 package io.inferencegateway.metrics;
 
+import java.util.Locale;
 /** How an inference request ended, as the {@code outcome} label of the request counter. */
 public enum Outcome {
   SUCCESS,
@@ -10,6 +11,6 @@ public enum Outcome {
 
   /** The label value, in Prometheus' lower-case style. */
   public String label() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 }

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -103,7 +104,7 @@ class BusyModelTest {
 
   /** Probes /health one request after another until the load has finished. */
   private static void pollHealth(TestGateway gateway, Future<?> load,
-      java.util.function.BiConsumer<HttpResponse<Buffer>, Long> check) {
+      BiConsumer<HttpResponse<Buffer>, Long> check) {
     if (load.isComplete()) {
       return;
     }

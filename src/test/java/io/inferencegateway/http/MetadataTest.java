@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inferencegateway.support.TestGateway;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -139,7 +140,7 @@ class MetadataTest {
   }
 
   private static void get(String path, VertxTestContext ctx,
-      java.util.function.Consumer<HttpResponse<Buffer>> check) {
+      Consumer<HttpResponse<Buffer>> check) {
     gateway.client().get(path).send().onComplete(ctx.succeeding(response -> ctx.verify(() -> {
       check.accept(response);
       ctx.completeNow();

@@ -10,8 +10,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * A real gateway for a test: deployed on the test's Vert.x instance, listening on a free port,
@@ -38,7 +40,7 @@ public final class TestGateway {
   }
 
   /** Starts the demo configuration, changed by {@code edit}, on a free port. */
-  public static Future<TestGateway> startDemo(Vertx vertx, java.util.function.Consumer<JsonObject> edit) {
+  public static Future<TestGateway> startDemo(Vertx vertx, Consumer<JsonObject> edit) {
     JsonObject json = demoJson();
     edit.accept(json);
     return start(vertx, ConfigReader.parse(json, DEMO_CONFIG.toAbsolutePath().getParent()));
@@ -62,7 +64,7 @@ public final class TestGateway {
     try {
       return new JsonObject(Files.readString(DEMO_CONFIG));
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 
