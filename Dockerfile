@@ -1,0 +1,78 @@
+# inference-gateway container image.
+#
+#   docker build -t inference-gateway .
+#   docker run -p 8080:8080 inference-gateway
+#
+# Both base images are build arguments: any Maven image with JDK 17 or newer builds the jar
+# (it is compiled with --release 17), and any Java 17+ runtime with a shell runs it.
+# src/test/container/container-test.sh builds this file on Debian-made bases.
+ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-21
+ARG RUNTIME_IMAGE=eclipse-temurin:21-jre
+
+# ---------------------------------------------------------------------------------------------
+FROM ${BUILD_IMAGE} AS build
+WORKDIR /build
+
+# Dependencies first: this layer is rebuilt only when pom.xml changes, not on every code change.
+COPY pom.xml .
+RUN mvn -B -q dependency:go-offline
+
+COPY src ./src
+# -Dmaven.test.skip=true skips compiling the tests too; the tests run outside the image build.
+RUN mvn -B -q -Dmaven.test.skip=true package
+
+# ---------------------------------------------------------------------------------------------
+FROM ${RUNTIME_IMAGE}
+
+LABEL org.opencontainers.image.title="inference-gateway" \
+      org.opencontainers.image.description="Vert.x gateway serving ONNX models over the Open Inference Protocol"
+
+# curl runs the HEALTHCHECK. Bases that have it (the Debian-made one the container test uses)
+# skip the install, so this step needs no network there; eclipse-temurin's JRE image lacks it.
+# The gateway runs as an unprivileged user with a fixed numeric id (Kubernetes' runAsNonRoot
+# can check a number, not a name).
+RUN if ! command -v curl >/dev/null 2>&1; then \
+        apt-get update \
+        && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl \
+        && rm -rf /var/lib/apt/lists/*; \
+    fi \
+    && groupadd --gid 10001 gateway \
+    && useradd --no-log-init --uid 10001 --gid gateway --home-dir /app --no-create-home \
+               --shell /usr/sbin/nologin gateway
+
+WORKDIR /app
+COPY --from=build /build/target/inference-gateway.jar /app/inference-gateway.jar
+# The configuration and its models, read-only for the gateway user. Mount another folder on
+# /app/conf (or point GATEWAY_CONFIG elsewhere) to serve other models without a rebuild;
+# model paths in gateway.json are relative to the config file.
+COPY conf /app/conf
+
+ENV GATEWAY_CONFIG=/app/conf/gateway.json
+USER 10001:10001
+EXPOSE 8080
+
+# Timing of the health check:
+# - start-period 20s: the JVM starts in 1-3 s and loads the demo models in 1-2 s more (2-5 s
+#   in all); failures inside the start period do not count, so a slow host or larger models
+#   are not reported unhealthy while still loading. A success ends the start period at once,
+#   so a longer one does not delay "healthy". Raise it for models that take longer to load.
+# - curl --max-time 3: /health lasts as long as its slowest per-model procedure, which times
+#   out after health.timeoutMs (2 s) and then reports that model DOWN (503). curl must wait
+#   longer than that to see the 503 rather than give up first.
+# - timeout 4s: above curl's own limit, so curl always ends the probe itself.
+# - interval 5s, retries 3: a probe is one small request per model, cheap enough to run often;
+#   "healthy" comes within ~5 s of readiness and a failure is reported after ~15 s.
+# The port follows GATEWAY_HTTP_PORT when that overrides the config's port.
+HEALTHCHECK --interval=5s --timeout=4s --start-period=20s --retries=3 \
+    CMD curl --fail --silent --show-error --max-time 3 --output /dev/null "http://127.0.0.1:${GATEWAY_HTTP_PORT:-8080}/health" || exit 1
+
+# Exec form: java is PID 1 and receives SIGTERM itself, so the gateway's shutdown hook runs.
+# The JVM sizes its heap from the container's memory limit; an OutOfMemoryError ends the
+# process (and lets the orchestrator restart it) instead of leaving a half-working gateway.
+# java.io.tmpdir is the only place written to: ONNX Runtime extracts its native library there
+# at every start (and Vert.x its file cache). /tmp is writable by everyone in both bases; with
+# a read-only root file system mount a tmpfs there that allows exec, since the library is
+# loaded from it: docker run --read-only --tmpfs /tmp:rw,exec,mode=1777 ...
+# More JVM options: set JAVA_TOOL_OPTIONS.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", \
+            "-Djava.io.tmpdir=/tmp", "-jar", "/app/inference-gateway.jar"]
