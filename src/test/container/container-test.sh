@@ -7,7 +7,8 @@
 #    image (openjdk-17-jdk-headless, maven) made from Debian packages with debootstrap, since
 #    no image registry may be reachable; kept between runs and reused
 # 2. the image, built from ./Dockerfile on those bases
-# 3. the default config: /health 200, the image's HEALTHCHECK healthy, inference 200, non-root
+# 3. the default config, on a read-only root file system: /health 200, the image's HEALTHCHECK
+#    healthy, inference 200, /metrics 200, not root
 # 4. conf/broken (a corrupt model): /health 503 naming it, the good models still infer, and the
 #    HEALTHCHECK turns unhealthy once its start period is over
 # 5. SIGTERM (stop -t 10): exits within the grace period, status 0 or 143, logs "Shutting down"
@@ -390,7 +391,8 @@ start_containers() {
   BROKEN_PORT=$(free_port)
   [[ $OK_PORT != "$BROKEN_PORT" ]] || BROKEN_PORT=$(free_port)
   # Both start now, so the broken one's start period runs out while the healthy one is tested.
-  start "$OK_NAME" "$OK_PORT"
+  # Read-only root: the gateway may write only to java.io.tmpdir (/tmp), as the Dockerfile says.
+  start "$OK_NAME" "$OK_PORT" --read-only --tmpfs /tmp:rw,exec,mode=1777
   BROKEN_STARTED=$(now_ms)
   start "$BROKEN_NAME" "$BROKEN_PORT" \
     -v "$ROOT/conf:/app/conf:ro" -e GATEWAY_CONFIG=/app/conf/broken/gateway.json
@@ -399,7 +401,7 @@ start_containers() {
 
 healthy_container() {
   wait_health "$OK_NAME" "$OK_PORT" 200 90
-  pass "default config: /health 200"
+  pass "default config, read-only root: /health 200"
 
   probe "$OK_NAME" || { show_logs "$OK_NAME"; fail "HEALTHCHECK failed on a healthy gateway"; }
   local status
@@ -409,6 +411,13 @@ healthy_container() {
 
   expect_inference "$OK_PORT" iris-classifier "$IRIS_REQUEST"
   pass "inference through the published port: 200"
+
+  local code
+  code=$(http GET "http://127.0.0.1:$OK_PORT/metrics")
+  if [[ $code != 200 ]] || ! grep -q '^# TYPE ' "$TMP/body"; then
+    fail "/metrics answered $code: $(head -c 300 "$TMP/body")"
+  fi
+  pass "/metrics, the path conf/prometheus.yml scrapes: 200, Prometheus text"
 
   local uid
   uid=$(engine exec "$OK_NAME" id -u)
@@ -470,7 +479,8 @@ broken_container() {
 graceful_stop() {
   local started elapsed_ms code
   started=$(now_ms)
-  engine stop -t 10 "$OK_NAME" >/dev/null
+  # (podman also complains here that systemd is not there to remove its health-check timer.)
+  engine stop -t 10 "$OK_NAME" > "$TMP/stop.log" 2>&1 || { cat "$TMP/stop.log" >&2; fail "stop failed"; }
   elapsed_ms=$(( $(now_ms) - started ))
   code=$(engine inspect --format '{{.State.ExitCode}}' "$OK_NAME")
   if [[ $code != 0 && $code != 143 ]]; then
