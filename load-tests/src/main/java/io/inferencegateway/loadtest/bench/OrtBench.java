@@ -1,0 +1,184 @@
+package io.inferencegateway.loadtest.bench;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The inference ceiling of the benchmark: ONNX Runtime called in-process on a model file, with the
+ * session options the gateway uses (the defaults), and per call the work the gateway's model worker
+ * does around {@code OrtSession.run}: wrap a float array into an input tensor, run, copy the output
+ * out into a float array, close everything.
+ *
+ * <p>For each batch size and thread count: {@code threads} threads call {@code run} in a loop on
+ * one shared session (as the gateway's worker instances share one), first for {@code warmup}
+ * seconds unrecorded, then for {@code duration} seconds recording every call's latency. Prints one
+ * line per configuration:
+ * {@code ORT model=mlp batch=1 threads=2 calls=... calls_per_s=... rows_per_s=... p50_us=... p99_us=...}
+ *
+ * <p>Usage: {@code OrtBench <name> <model.onnx> <batches, e.g. 1,8,64> <threads, e.g. 1,2>
+ * <warmup s> <duration s>}
+ */
+public final class OrtBench {
+
+  private OrtBench() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 6) {
+      System.err.println("usage: OrtBench <name> <model.onnx> <batches> <threads> <warmup s> <duration s>");
+      System.exit(2);
+    }
+    String name = args[0];
+    String path = args[1];
+    int[] batches = ints(args[2]);
+    int[] threadCounts = ints(args[3]);
+    double warmup = Double.parseDouble(args[4]);
+    double duration = Double.parseDouble(args[5]);
+
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (OrtSession session = env.createSession(path, new OrtSession.SessionOptions())) {
+      if (session.getInputInfo().size() != 1) {
+        throw new IllegalArgumentException(name + " has " + session.getInputInfo().size()
+            + " inputs; the benchmark takes models with one FP32 input");
+      }
+      Map.Entry<String, NodeInfo> input = session.getInputInfo().entrySet().iterator().next();
+      long[] declared = ((TensorInfo) input.getValue().getInfo()).getShape();
+      String output = session.getOutputNames().iterator().next();
+      for (int batch : batches) {
+        long[] shape = declared.clone();
+        int count = 1;
+        for (int i = 0; i < shape.length; i++) {
+          if (shape[i] < 0) {
+            shape[i] = batch;
+          }
+          count *= (int) shape[i];
+        }
+        float[] data = BenchInputs.floats(name, count);
+        for (int threads : threadCounts) {
+          Result result = measure(env, session, input.getKey(), output, data, shape, threads,
+              warmup, duration);
+          System.out.printf("ORT model=%s batch=%d threads=%d calls=%d calls_per_s=%.1f"
+                  + " rows_per_s=%.1f p50_us=%d p99_us=%d%n",
+              name, batch, threads, result.calls(), result.callsPerSecond(),
+              result.callsPerSecond() * batch, result.percentileMicros(50),
+              result.percentileMicros(99));
+        }
+      }
+    }
+  }
+
+  private static int[] ints(String list) {
+    return Arrays.stream(list.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+  }
+
+  record Result(long calls, double seconds, long[] sortedNanos) {
+    double callsPerSecond() {
+      return calls / seconds;
+    }
+
+    long percentileMicros(double percentile) {
+      if (sortedNanos.length == 0) {
+        return 0;
+      }
+      int index = (int) Math.ceil(percentile / 100.0 * sortedNanos.length) - 1;
+      return sortedNanos[Math.max(0, Math.min(index, sortedNanos.length - 1))] / 1000;
+    }
+  }
+
+  private static Result measure(OrtEnvironment env, OrtSession session, String input,
+      String output, float[] data, long[] shape, int threads, double warmup, double duration)
+      throws InterruptedException {
+    AtomicBoolean recording = new AtomicBoolean(false);
+    AtomicBoolean stop = new AtomicBoolean(false);
+    List<LatencyLog> logs = new ArrayList<>();
+    List<Thread> workers = new ArrayList<>();
+    CountDownLatch failed = new CountDownLatch(1);
+    Throwable[] failure = new Throwable[1];
+    for (int t = 0; t < threads; t++) {
+      LatencyLog log = new LatencyLog();
+      logs.add(log);
+      Thread worker = new Thread(() -> {
+        try {
+          while (!stop.get()) {
+            long start = System.nanoTime();
+            runOnce(env, session, input, output, data, shape);
+            long took = System.nanoTime() - start;
+            if (recording.get()) {
+              log.add(took);
+            }
+          }
+        } catch (Throwable e) {
+          failure[0] = e;
+          failed.countDown();
+        }
+      }, "ort-bench-" + t);
+      workers.add(worker);
+      worker.start();
+    }
+    Thread.sleep((long) (warmup * 1000));
+    recording.set(true);
+    long start = System.nanoTime();
+    boolean broke = failed.await((long) (duration * 1000), java.util.concurrent.TimeUnit.MILLISECONDS);
+    recording.set(false);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    stop.set(true);
+    for (Thread worker : workers) {
+      worker.join();
+    }
+    if (broke) {
+      throw new IllegalStateException("inference failed", failure[0]);
+    }
+    long calls = logs.stream().mapToLong(LatencyLog::size).sum();
+    long[] all = new long[(int) calls];
+    int at = 0;
+    for (LatencyLog log : logs) {
+      System.arraycopy(log.values, 0, all, at, log.size);
+      at += log.size;
+    }
+    Arrays.sort(all);
+    return new Result(calls, seconds, all);
+  }
+
+  private static void runOnce(OrtEnvironment env, OrtSession session, String input, String output,
+      float[] data, long[] shape) throws OrtException {
+    try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), shape);
+        OrtSession.Result result = session.run(Map.of(input, tensor), java.util.Set.of(output))) {
+      OnnxValue value = result.get(output).orElseThrow();
+      FloatBuffer buffer = ((OnnxTensor) value).getFloatBuffer();
+      float[] copy = new float[buffer.remaining()];
+      buffer.get(copy);
+      if (copy.length == 0) {
+        throw new IllegalStateException("empty output");
+      }
+    }
+  }
+
+  /** A growable array of latencies in nanoseconds, written by one thread. */
+  private static final class LatencyLog {
+    long[] values = new long[1 << 16];
+    int size;
+
+    void add(long nanos) {
+      if (size == values.length) {
+        values = Arrays.copyOf(values, size * 2);
+      }
+      values[size++] = nanos;
+    }
+
+    long size() {
+      return size;
+    }
+  }
+}
