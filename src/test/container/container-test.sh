@@ -488,7 +488,9 @@ graceful_stop() {
     fail "exit status $code after SIGTERM (137: killed after the grace period)"
   fi
   (( elapsed_ms < 10000 )) || fail "stop took $((elapsed_ms / 1000)) s, the whole grace period"
-  engine logs "$OK_NAME" 2>&1 | grep -q "Shutting down" \
+  # Into a file first: grep -q would stop reading early, and pipefail count the broken pipe.
+  engine logs "$OK_NAME" > "$TMP/stopped.log" 2>&1
+  grep -q "Shutting down" "$TMP/stopped.log" \
     || { show_logs "$OK_NAME"; fail "no 'Shutting down' in the logs"; }
   pass "SIGTERM: exit status $code in $(seconds_since "$started") s, logged 'Shutting down'"
 }

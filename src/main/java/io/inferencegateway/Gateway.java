@@ -23,15 +23,27 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class Gateway {
 
+  private final Vertx vertx;
   private final int port;
+  private final String httpDeployment;
 
-  private Gateway(int port) {
+  private Gateway(Vertx vertx, int port, String httpDeployment) {
+    this.vertx = vertx;
     this.port = port;
+    this.httpDeployment = httpDeployment;
   }
 
   /** The port the gateway listens on. */
   public int port() {
     return port;
+  }
+
+  /**
+   * Stops taking requests and lets those in flight finish while the models still serve them;
+   * closing Vert.x afterwards stops the models.
+   */
+  public Future<Void> stopAccepting() {
+    return vertx.undeploy(httpDeployment);
   }
 
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config, GatewayMetrics metrics) {
@@ -43,9 +55,9 @@ public final class Gateway {
             metrics.model(model.name(), model.version()))))
         .toList());
     // Models load while the HTTP verticle already answers, so probes see them as LOADING.
-    Future<Integer> http = deployHttp(vertx, config, limits, metrics);
+    Future<Gateway> http = deployHttp(vertx, config, limits, metrics);
     // join, not all: a failed listen must still wait for model deployments to settle.
-    return Future.join(models, http).map(both -> new Gateway(http.result()));
+    return Future.join(models, http).map(both -> http.result());
   }
 
   private static Future<?> deployModel(Vertx vertx, ModelRuntime runtime) {
@@ -60,7 +72,7 @@ public final class Gateway {
    * All instances share one server socket. Port 0 becomes -1, Vert.x's way of sharing one random
    * port between instances, where 0 would give each instance a port of its own.
    */
-  private static Future<Integer> deployHttp(Vertx vertx, GatewayConfig config, QueueLimits limits,
+  private static Future<Gateway> deployHttp(Vertx vertx, GatewayConfig config, QueueLimits limits,
       GatewayMetrics metrics) {
     GatewayConfig shared = config.http().port() == 0 ? config.withHttpPort(-1) : config;
     String version = GatewayVersion.get();
@@ -70,6 +82,6 @@ public final class Gateway {
       verticles.add(verticle);
       return verticle;
     }, new DeploymentOptions().setInstances(config.http().instances()))
-        .map(id -> verticles.get(0).actualPort());
+        .map(id -> new Gateway(vertx, verticles.get(0).actualPort(), id));
   }
 }

@@ -4,6 +4,7 @@ import io.inferencegateway.config.ConfigException;
 import io.inferencegateway.config.ConfigReader;
 import io.inferencegateway.config.GatewayConfig;
 import io.inferencegateway.metrics.GatewayMetrics;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -32,7 +33,7 @@ public final class Main {
     }
     GatewayMetrics metrics = new GatewayMetrics();
     Vertx vertx = metrics.createVertx();
-    Gateway.start(vertx, config, metrics)
+    Future<Gateway> started = Gateway.start(vertx, config, metrics)
         .onSuccess(gateway -> LOG.info("inference-gateway listening on {}:{} with {} models",
             config.http().host(), gateway.port(), config.models().size()))
         .onFailure(failure -> {
@@ -41,7 +42,11 @@ public final class Main {
         });
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("Shutting down");
+      if (started.succeeded()) {
+        started.result().stopAccepting().await();
+      }
       vertx.close().await();
+      LOG.info("Stopped");
     }, "gateway-shutdown"));
   }
 

@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.concurrent.TimeUnit;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
 /**
@@ -44,6 +45,15 @@ public final class HttpVerticle extends VerticleBase {
         .requestHandler(router())
         .listen()
         .onSuccess(listening -> server = listening);
+  }
+
+  /**
+   * Stops accepting connections and gives requests in flight up to the inference timeout to
+   * finish, so a rolling restart loses no answer.
+   */
+  @Override
+  public Future<?> stop() {
+    return server.shutdown(config.inference().timeoutMs(), TimeUnit.MILLISECONDS);
   }
 
   /** The port actually bound, which differs from the configured one when that was 0. */

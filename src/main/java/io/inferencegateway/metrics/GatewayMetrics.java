@@ -1,7 +1,6 @@
 package io.inferencegateway.metrics;
 
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -24,7 +23,6 @@ public final class GatewayMetrics {
 
   public GatewayMetrics() {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new UptimeMetrics().bindTo(registry);
     new FileDescriptorMetrics().bindTo(registry);
   }
 
