@@ -137,27 +137,46 @@ sed -e 's#"host"[[:space:]]*:[[:space:]]*"[^"]*"#"host": "127.0.0.1"#' \
 } | tee "$OUT_DIR/machine.txt"
 
 RESULTS="$OUT_DIR/results.tsv"
-printf 'kind\ttarget\tsetup\trps\trows_per_s\tp50_ms\tp99_ms\tfailures\n' >"$RESULTS"
+printf 'kind\ttarget\tsetup\trps\trows_per_s\tp50_ms\tp99_ms\tfailures\tserver_cpu\twrk_cpu\tmachine_busy\n' >"$RESULTS"
 
 # --- wrk runs --------------------------------------------------------------------------------
-# run_wrk <label> <url> <body file> <connections> <seconds> [record]
+NCPU=$(nproc)
+# "total idle" jiffies of the whole machine, from /proc/stat
+box_jiffies() { awk '/^cpu / { print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6 }' /proc/stat; }
+# user+system clock ticks of a process
+proc_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# run_wrk <label> <url> <body file> <connections> <seconds> <server pid> [record as kind]
+# Besides wrk's figures, records the CPU the server used, the CPU wrk used and how busy the whole
+# machine was during the run, in cores: what other processes took is busy - server - wrk.
 run_wrk() {
-  local label=$1 url=$2 body=$3 conns=$4 secs=$5 record=${6:-}
+  local label=$1 url=$2 body=$3 conns=$4 secs=$5 pid=$6 record=${7:-}
   local threads=2
   [ "$conns" -ge 2 ] || threads=1
   local phase=${record:-warmup}
   local out="$OUT_DIR/wrk-$(echo "$label" | tr ' /' '__')-c$conns-$phase.txt"
-  wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 10s --latency -s "$HERE/post.lua" \
-    "$url" -- "$body" >"$out" 2>&1 || { cat "$out" >&2; die "wrk failed for $label"; }
+  local box0 box1 ticks0 ticks1 wrk_cpu
+  box0=$(box_jiffies)
+  ticks0=$(proc_ticks "$pid")
+  wrk_cpu=$( { TIMEFORMAT='%U %S'; time wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 10s --latency \
+      -s "$HERE/post.lua" "$url" -- "$body" >"$out" 2>&1; } 2>&1 ) \
+    || { cat "$out" >&2; die "wrk failed for $label"; }
+  box1=$(box_jiffies)
+  ticks1=$(proc_ticks "$pid")
+  local cpu
+  cpu=$(echo "$box0 $box1 $ticks0 $ticks1 $wrk_cpu" | awk -v ncpu="$NCPU" -v hz="$(getconf CLK_TCK)" '{
+      total = $3 - $1; idle = $4 - $2; secs = total / ncpu / hz
+      printf "%.2f %.2f %.2f", ($6 - $5) / hz / secs, ($7 + $8) / secs, (total - idle) / hz / secs }')
   local line
   line=$(grep '^WRK ' "$out") || { cat "$out" >&2; die "no summary from wrk for $label"; }
-  echo "  $label c=$conns ${secs}s ($phase): ${line#WRK } loadavg=$(cut -d' ' -f1 /proc/loadavg)" >&2
+  echo "  $label c=$conns ${secs}s ($phase): ${line#WRK }" \
+    "cpu(cores): server=${cpu%% *} wrk=$(echo "$cpu" | cut -d' ' -f2) machine=${cpu##* }/$NCPU" >&2
   if [ -n "$record" ]; then
-    echo "$line" | awk -v kind="$record" -v target="$label" -v conns="$conns" '{
-      for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+    echo "$line $cpu" | awk -v kind="$record" -v target="$label" -v conns="$conns" '{
+      for (i = 2; i <= NF - 3; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
       failures = f["non2xx"] + f["connect_errors"] + f["read_errors"] + f["write_errors"] + f["timeouts"]
-      printf "%s\t%s\t%s conns\t%.1f\t%.1f\t%.3f\t%.3f\t%d\n", kind, target, conns, f["rps"], f["rps"],
-        f["p50_us"] / 1000, f["p99_us"] / 1000, failures
+      printf "%s\t%s\t%s conns\t%.1f\t%.1f\t%.3f\t%.3f\t%d\t%s\t%s\t%s\n", kind, target, conns,
+        f["rps"], f["rps"], f["p50_us"] / 1000, f["p99_us"] / 1000, failures, $(NF - 2), $(NF - 1), $NF
     }' >>"$RESULTS"
   fi
 }
@@ -173,7 +192,7 @@ for model in "${MODELS[@]}"; do
     || { cat "$OUT_DIR/ort-$model.err" >&2; die "OrtBench failed for $model"; }
   grep '^ORT ' "$OUT_DIR/ort-$model.txt" | awk '{
       for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-      printf "ort\t%s\tbatch %s, %s thr\t%.1f\t%.1f\t%.3f\t%.3f\t0\n", f["model"], f["batch"],
+      printf "ort\t%s\tbatch %s, %s thr\t%.1f\t%.1f\t%.3f\t%.3f\t0\t-\t-\t-\n", f["model"], f["batch"],
         f["threads"], f["calls_per_s"], f["rows_per_s"], f["p50_us"] / 1000, f["p99_us"] / 1000
     }' >>"$RESULTS"
 done
@@ -196,12 +215,12 @@ done
 
 # JIT warm-up of every route first, then the measured runs.
 for model in "${MODELS[@]}"; do
-  run_wrk "gateway $model" "$GW/v2/models/$model/infer" "$OUT_DIR/body-$model.json" 16 "$WARMUP"
+  run_wrk "gateway $model" "$GW/v2/models/$model/infer" "$OUT_DIR/body-$model.json" 16 "$WARMUP" "$GW_PID"
 done
 for model in "${MODELS[@]}"; do
   url="$GW/v2/models/$model/infer"
   for c in $CONNECTIONS; do
-    run_wrk "gateway $model" "$url" "$OUT_DIR/body-$model.json" "$c" "$WRK_DURATION" gateway
+    run_wrk "gateway $model" "$url" "$OUT_DIR/body-$model.json" "$c" "$WRK_DURATION" "$GW_PID" gateway
   done
 done
 kill -0 "$GW_PID" 2>/dev/null || die "the gateway died during the runs (see $OUT_DIR/gateway.log)"
@@ -224,42 +243,45 @@ for _ in $(seq 1 300); do
 done
 grep -q 'listening' "$OUT_DIR/echo.log" || die "EchoServer did not start"
 for model in "${MODELS[@]}"; do
-  run_wrk "echo" "$ECHO/" "$OUT_DIR/body-$model.json" 16 "$WARMUP"
+  run_wrk "echo" "$ECHO/" "$OUT_DIR/body-$model.json" 16 "$WARMUP" "$ECHO_PID"
 done
 for c in $CONNECTIONS; do
-  run_wrk "echo" "$ECHO/" "$OUT_DIR/body-mlp.json" "$c" "$WRK_DURATION" echo
+  run_wrk "echo" "$ECHO/" "$OUT_DIR/body-mlp.json" "$c" "$WRK_DURATION" "$ECHO_PID" echo
 done
 ECHO_RSS=$(awk '/VmRSS/ {print $2}' /proc/$ECHO_PID/status)
 stop_pid "$ECHO_PID"
 
 # --- the table -------------------------------------------------------------------------------
-awk -F'\t' -v gw_rss="$GW_RSS" -v gw_hwm="$GW_HWM" -v echo_rss="$ECHO_RSS" '
+# A Markdown table, readable as it is in a terminal.
+awk -F'\t' -v gw_rss="$GW_RSS" -v gw_hwm="$GW_HWM" -v echo_rss="$ECHO_RSS" -v ncpu="$NCPU" '
   NR == 1 { next }
   { n++; kind[n] = $1; target[n] = $2; setup[n] = $3; rps[n] = $4; rows[n] = $5
-    p50[n] = $6; p99[n] = $7; fail[n] = $8
+    p50[n] = $6; p99[n] = $7; fail[n] = $8; srv[n] = $9; wrk[n] = $10; busy[n] = $11
     if ($1 == "echo") { split($3, s, " "); echo_rps[s[1]] = $4 }
     if ($1 == "ort" && $3 ~ /^batch 1,/ && $4 > ort_best[$2]) ort_best[$2] = $4 }
   END {
-    line = "+--------------------------------+------------------+-----------+-----------+---------+---------+----------+---------+---------+"
-    print line
-    printf "| %-30s | %-16s | %9s | %9s | %7s | %7s | %8s | %7s | %7s |\n", "what", "setup", "req/s", "rows/s",
-      "p50 ms", "p99 ms", "failures", "vs HTTP", "vs ORT"
-    print line
+    fmt = "| %-27s | %-15s | %8s | %9s | %7s | %7s | %6s | %7s | %6s | %6s | %6s | %6s |\n"
+    printf fmt, "what", "setup", "req/s", "rows/s", "p50 ms", "p99 ms", "non-2xx/err", "vs HTTP", "vs ORT",
+      "srv cpu", "wrk cpu", "busy/" ncpu
+    printf "|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n", "---", "---", "--:", "--:", "--:", "--:", "--:", "--:",
+      "--:", "--:", "--:", "--:"
     for (i = 1; i <= n; i++) {
-      label = kind[i] == "ort" ? "ORT in-process " target[i] : kind[i] == "echo" ? "HTTP ceiling (echo)" : target[i]
+      label = kind[i] == "ort" ? "ONNX Runtime " target[i] : kind[i] == "echo" ? "HTTP ceiling (echo)" : target[i]
       vs_http = "-"; vs_ort = "-"
       if (kind[i] == "gateway") {
         split(setup[i], s, " "); m = target[i]; sub(/^gateway /, "", m)
-        if (echo_rps[s[1]] > 0) vs_http = sprintf("%.1f%%", 100 * rps[i] / echo_rps[s[1]])
+        if (echo_rps[s[1]] > 0) vs_http = sprintf("%.0f%%", 100 * rps[i] / echo_rps[s[1]])
         if (ort_best[m] > 0) vs_ort = sprintf("%.1f%%", 100 * rps[i] / ort_best[m])
       }
-      printf "| %-30s | %-16s | %9.0f | %9.0f | %7.3f | %7.3f | %8d | %7s | %7s |\n", label, setup[i],
-        rps[i], rows[i], p50[i], p99[i], fail[i], vs_http, vs_ort
+      printf fmt, label, setup[i], sprintf("%.0f", rps[i]), sprintf("%.0f", rows[i]),
+        sprintf(p50[i] < 1 ? "%.3f" : "%.2f", p50[i]), sprintf(p99[i] < 1 ? "%.3f" : "%.2f", p99[i]),
+        fail[i], vs_http, vs_ort, srv[i], wrk[i], busy[i]
     }
-    print line
-    printf "gateway resident memory after the runs: VmRSS %d MiB (VmHWM peak %d MiB); echo server: VmRSS %d MiB\n",
+    printf "\ngateway resident memory after the runs: VmRSS %d MiB (VmHWM peak %d MiB); echo server after its runs: VmRSS %d MiB\n",
       gw_rss / 1024, gw_hwm / 1024, echo_rss / 1024
-    print "vs HTTP: gateway req/s over the echo server at the same connections."
-    print "vs ORT: gateway req/s over the best single-row (batch 1) in-process ONNX Runtime calls/s for that model."
-  }' "$RESULTS" | tee "$OUT_DIR/table.txt"
+    print "vs HTTP: gateway req/s over the echo server'"'"'s at the same connections."
+    print "vs ORT: gateway req/s over the best single-row (batch 1) in-process calls/s for that model."
+    print "srv cpu, wrk cpu: cores used by the server and by wrk during the run; busy: cores busy on the"
+    print "whole machine (busy - srv - wrk = other processes). ORT rows: one JVM calling ONNX Runtime, no HTTP."
+  }' "$RESULTS" | tee "$OUT_DIR/table.md"
 log "done; every run's output is in $OUT_DIR"

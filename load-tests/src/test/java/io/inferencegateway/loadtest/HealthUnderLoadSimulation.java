@@ -5,6 +5,7 @@ import static io.gatling.javaapi.core.CoreDsl.details;
 import static io.gatling.javaapi.core.CoreDsl.group;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
 import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
+import static io.gatling.javaapi.core.CoreDsl.responseTimeInMillis;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
@@ -45,7 +46,9 @@ public class HealthUnderLoadSimulation extends Simulation {
       .exec(traffic.request("load", Traffic.Expect.OK_OR_OVERLOADED));
   private final ScenarioBuilder health = scenario("health")
       .exec(group("health").on(http("GET /health").get("/health")
-          .check(status().is(200), jsonPath("$.status").is("UP"))));
+          .check(status().saveAs("status"), responseTimeInMillis().saveAs("rt"),
+              status().is(200), jsonPath("$.status").is("UP"))))
+      .exec(session -> traffic.tally("health", session));
 
   {
     Settings.print("HealthUnderLoadSimulation", "rate", rate + "/s", "duration", duration + "s",
@@ -67,6 +70,6 @@ public class HealthUnderLoadSimulation extends Simulation {
 
   @Override
   public void after() {
-    System.out.println(traffic.statusSummary());
+    System.out.println(traffic.outcomes().summary());
   }
 }

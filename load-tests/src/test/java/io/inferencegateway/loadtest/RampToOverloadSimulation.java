@@ -78,8 +78,8 @@ public class RampToOverloadSimulation extends Simulation {
 
   @Override
   public void after() {
-    System.out.println(traffic.statusSummary());
-    long refused = traffic.count("ramp", 503) + traffic.count("ramp", 429);
+    System.out.println(traffic.outcomes().summary());
+    long refused = traffic.outcomes().count("ramp", 503) + traffic.outcomes().count("ramp", 429);
     System.out.println(refused == 0
         ? "NOTE: no request was refused during the ramp: peak=" + peak
             + "/s did not reach the gateway's capacity; raise -Dpeak to test overload."

@@ -22,7 +22,7 @@ import java.time.Duration;
  * and the 99th percentile of {@code steady} response times below {@code p99Ms}.
  *
  * <p>Properties (defaults): gateway.url (http://127.0.0.1:8080), rate (200), duration (30),
- * warmup (10), p99Ms (50), and those of {@link Traffic}.
+ * warmup (10), p99Ms (100), and those of {@link Traffic}.
  */
 public class SteadySimulation extends Simulation {
 
@@ -30,7 +30,7 @@ public class SteadySimulation extends Simulation {
   private final int rate = Settings.positiveInt("rate", 200);
   private final int duration = Settings.positiveInt("duration", 30);
   private final int warmup = Settings.nonNegativeInt("warmup", 10);
-  private final int p99Ms = Settings.positiveInt("p99Ms", 50);
+  private final int p99Ms = Settings.positiveInt("p99Ms", 100);
   private final Traffic traffic = Traffic.fromProperties(url);
 
   private final ScenarioBuilder warm = scenario("warmup")
@@ -54,6 +54,6 @@ public class SteadySimulation extends Simulation {
 
   @Override
   public void after() {
-    System.out.println(traffic.statusSummary());
+    System.out.println(traffic.outcomes().summary());
   }
 }

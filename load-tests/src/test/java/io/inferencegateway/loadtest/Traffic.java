@@ -4,6 +4,7 @@ import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.group;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
+import static io.gatling.javaapi.core.CoreDsl.responseTimeInMillis;
 import static io.gatling.javaapi.core.CoreDsl.substring;
 import static io.gatling.javaapi.http.HttpDsl.header;
 import static io.gatling.javaapi.http.HttpDsl.http;
@@ -16,11 +17,7 @@ import io.gatling.javaapi.http.HttpRequestActionBuilder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 
 /**
@@ -31,8 +28,7 @@ import java.util.stream.Collectors;
  *
  * <p>Properties: {@code models} (comma-separated, OIP; default the four demo models),
  * {@code predictModels} (comma-separated, :predict; default the two Iris models, whose fixed rows
- * {@link Payloads} knows; empty for none), {@code rows} (rows per OIP request, default 1),
- * {@code connections} (size of the shared connection pool, default 512).
+ * {@link Payloads} knows; empty for none), {@code rows} (rows per OIP request, default 1).
  */
 final class Traffic {
 
@@ -57,7 +53,7 @@ final class Traffic {
 
   private final List<Target> targets;
   private final AtomicLong sequence = new AtomicLong();
-  private final Map<String, Map<Integer, LongAdder>> statuses = new ConcurrentHashMap<>();
+  private final Outcomes outcomes = new Outcomes();
 
   private Traffic(List<Target> targets) {
     if (targets.isEmpty()) {
@@ -85,9 +81,6 @@ final class Traffic {
     return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
-  /**
-   * HTTP settings. Property {@code connections} (default 512) caps the shared connection pool.
-   */
   static HttpProtocolBuilder protocol(String baseUrl) {
     return http.baseUrl(baseUrl)
         // Gatling's first request warms its HTTP stack; by default it goes to an outside host.
@@ -95,12 +88,11 @@ final class Traffic {
         .acceptHeader("application/json")
         .contentTypeHeader("application/json")
         // Virtual users share one keep-alive pool, as an upstream service's client would, instead
-        // of opening a TCP connection per request. The cap is far above the gateway's queue
-        // limits (64 per model), so an overload reaches the gateway, but keeps the client from
-        // opening a socket per waiting request until it runs out of file descriptors; past it,
-        // requests wait in Gatling, and that wait counts in their response time.
-        .shareConnections()
-        .maxConnectionsPerHost(Settings.positiveInt("connections", 512));
+        // of each opening a TCP connection for its one request. The pool has no size limit
+        // (maxConnectionsPerHost is per virtual user), so it holds one connection per request in
+        // flight: an overload reaches the gateway, and when answers are slow the connections grow
+        // with rate x latency (ulimit -n bounds them).
+        .shareConnections();
   }
 
   String describe() {
@@ -120,7 +112,7 @@ final class Traffic {
         exec(this::pick)
             .exec(checks(http(session -> session.getString("target")).post(s -> s.getString("path"))
                 .body(StringBody(s -> s.getString("body"))), expect))
-            .exec(session -> count(phase, session)));
+            .exec(session -> tally(phase, session)));
   }
 
   private Session pick(Session session) {
@@ -132,7 +124,8 @@ final class Traffic {
   }
 
   private static HttpRequestActionBuilder checks(HttpRequestActionBuilder request, Expect expect) {
-    HttpRequestActionBuilder checked = request.check(status().saveAs("status"));
+    HttpRequestActionBuilder checked = request
+        .check(status().saveAs("status"), responseTimeInMillis().saveAs("rt"));
     checked = expect == Expect.OK
         ? checked.check(status().is(200))
         : checked.check(status().in(200, 503, 429));
@@ -153,32 +146,21 @@ final class Traffic {
     return checked;
   }
 
-  private Session count(String phase, Session session) {
-    int status = session.contains("status") ? session.getInt("status") : -1;
-    for (String key : List.of(phase, phase + " / " + session.getString("target"))) {
-      statuses.computeIfAbsent(key, p -> new ConcurrentHashMap<>())
-          .computeIfAbsent(status, s -> new LongAdder()).increment();
-    }
-    return session.remove("status");
-  }
-
   /**
-   * Statuses seen per phase and per phase and request kind, e.g. {@code ramp: 200=51234 503=812};
-   * {@code none} counts requests that got no HTTP answer (connection error or timeout).
+   * Adds the answer saved in the session ({@code status} and {@code rt}, see {@link #checks}) to
+   * the tally of {@code phase}, and of {@code phase / target} when a request of the mix was sent.
    */
-  String statusSummary() {
-    StringBuilder text = new StringBuilder("HTTP statuses by phase and request:");
-    new TreeMap<>(statuses).forEach((phase, counts) -> {
-      text.append("\n  ").append(phase).append(':');
-      new TreeMap<>(counts).forEach((status, count) -> text.append(' ')
-          .append(status < 0 ? "none" : status.toString()).append('=').append(count.sum()));
-    });
-    return text.toString();
+  Session tally(String phase, Session session) {
+    int status = session.contains("status") ? session.getInt("status") : -1;
+    int time = session.contains("rt") ? session.getInt("rt") : -1;
+    outcomes.record(phase, status, time);
+    if (session.contains("target")) {
+      outcomes.record(phase + " / " + session.getString("target"), status, time);
+    }
+    return session.remove("status").remove("rt");
   }
 
-  long count(String phase, int status) {
-    Map<Integer, LongAdder> counts = statuses.get(phase);
-    LongAdder adder = counts == null ? null : counts.get(status);
-    return adder == null ? 0 : adder.sum();
+  Outcomes outcomes() {
+    return outcomes;
   }
 }
