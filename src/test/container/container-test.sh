@@ -471,7 +471,7 @@ broken_container() {
     if (( $(now_ms) - BROKEN_STARTED > deadline * 1000 )); then
       fail "still '$status' after ${deadline}s and $probes probes"
     fi
-    sleep 2
+    sleep 1
   done
   pass "corrupt model: HEALTHCHECK exits 1, status unhealthy $(seconds_since "$BROKEN_STARTED") s after start ($probes probes)"
 }
