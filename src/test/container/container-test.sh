@@ -352,14 +352,20 @@ wait_health() {
 
 health_status() { engine inspect --format '{{.State.Health.Status}}' "$1"; }
 
-# One run of the image's HEALTHCHECK; its exit status. Docker runs checks on its own timer,
-# so there the next result is awaited instead.
+# One run of the image's HEALTHCHECK; its exit status. Docker runs the checks on its own timer,
+# so there the status is awaited instead (it stays 'starting' until the first check passes,
+# or until the start period is over and the retries have failed).
 probe() {
   if ((IS_PODMAN)); then
     engine healthcheck run "$1" >/dev/null 2>&1
   else
-    sleep 1
-    [[ $(health_status "$1") == healthy ]]
+    local status="" waited
+    for ((waited = 0; waited < 30; waited++)); do
+      status=$(health_status "$1")
+      [[ $status == starting ]] || break
+      sleep 1
+    done
+    [[ $status == healthy ]]
   fi
 }
 
