@@ -294,16 +294,23 @@ EOF
 # ---------------------------------------------------------------------------------------------
 # Helpers for running containers
 
+# A port that can be bound on 127.0.0.1, below the ephemeral range: a port in that range may be
+# taken at any moment as the local end of some connection, which then makes publishing fail.
 free_port() {
-  local port
-  for _ in $(seq 1 50); do
-    port=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return
-    fi
-  done
-  fail "no free port found"
+  python3 - <<'EOF' || fail "no free port found"
+import random, socket
+low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+for port in random.sample(range(20000, max(low, 20100)), 50):
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        print(port)
+        break
+else:
+    raise SystemExit(1)
+EOF
 }
 
 # start NAME PORT [run options...]
