@@ -19,10 +19,12 @@ import java.util.function.Predicate;
  */
 public final class ModelHealthChecks {
 
+  private final ModelProbe probe;
   private final HealthChecks readiness;
   private final HealthChecks liveness;
 
-  private ModelHealthChecks(HealthChecks readiness, HealthChecks liveness) {
+  private ModelHealthChecks(ModelProbe probe, HealthChecks readiness, HealthChecks liveness) {
+    this.probe = probe;
     this.readiness = readiness;
     this.liveness = liveness;
   }
@@ -35,7 +37,12 @@ public final class ModelHealthChecks {
       readiness.register(model, timeoutMs, procedure(probe, model, ModelProbe::isReady));
       liveness.register(model, timeoutMs, procedure(probe, model, ModelProbe::isLive));
     }
-    return new ModelHealthChecks(readiness, liveness);
+    return new ModelHealthChecks(probe, readiness, liveness);
+  }
+
+  /** The probe behind the procedures, for single-model status questions. */
+  public ModelProbe probe() {
+    return probe;
   }
 
   public HealthCheckHandler readinessHandler() {

@@ -7,7 +7,6 @@ import io.inferencegateway.model.InferRequest;
 import io.inferencegateway.model.InferResult;
 import io.inferencegateway.model.ModelAddresses;
 import io.inferencegateway.model.Tensor;
-import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -33,11 +32,11 @@ final class OipRoutes {
   private final ModelHealthChecks health;
   private final JsonObject serverMetadata;
 
-  OipRoutes(ModelCatalog catalog, ModelCaller caller, ModelProbe probe, ModelHealthChecks health,
+  OipRoutes(ModelCatalog catalog, ModelCaller caller, ModelHealthChecks health,
       JsonObject serverMetadata) {
     this.catalog = catalog;
     this.caller = caller;
-    this.probe = probe;
+    this.probe = health.probe();
     this.health = health;
     this.serverMetadata = serverMetadata;
   }

@@ -1,6 +1,5 @@
 package io.inferencegateway.http;
 
-import static io.inferencegateway.support.RecordedCalls.assertError;
 import static io.inferencegateway.support.RecordedCalls.expectError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
