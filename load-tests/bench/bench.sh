@@ -127,7 +127,9 @@ sed -e 's#"host"[[:space:]]*:[[:space:]]*"[^"]*"#"host": "127.0.0.1"#' \
 # --- machine -------------------------------------------------------------------------------
 {
   echo "date:      $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
-  echo "commit:    $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "commit:    $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown) (of $REPO)"
+  echo "gateway:   $GATEWAY_JAR ($(stat -c '%s bytes, modified %y' "$GATEWAY_JAR"))"
+  echo "config:    $GATEWAY_CONFIG"
   echo "cpus:      $(nproc) ($(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'))"
   echo "java:      $(java -version 2>&1 | head -1)"
   echo "wrk:       $(wrk -v 2>&1 | head -1 | awk '{print $1, $2}')"
@@ -192,8 +194,9 @@ for model in "${MODELS[@]}"; do
     || { cat "$OUT_DIR/ort-$model.err" >&2; die "OrtBench failed for $model"; }
   grep '^ORT ' "$OUT_DIR/ort-$model.txt" | awk '{
       for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-      printf "ort\t%s\tbatch %s, %s thr\t%.1f\t%.1f\t%.3f\t%.3f\t0\t-\t-\t-\n", f["model"], f["batch"],
-        f["threads"], f["calls_per_s"], f["rows_per_s"], f["p50_us"] / 1000, f["p99_us"] / 1000
+      printf "ort\t%s\tbatch %s, %s thr\t%.1f\t%.1f\t%.3f\t%.3f\t0\t%s\t-\t%s\n", f["model"], f["batch"],
+        f["threads"], f["calls_per_s"], f["rows_per_s"], f["p50_us"] / 1000, f["p99_us"] / 1000, f["cpu"],
+        f["machine"] < 0 ? "-" : f["machine"]
     }' >>"$RESULTS"
 done
 
@@ -260,11 +263,11 @@ awk -F'\t' -v gw_rss="$GW_RSS" -v gw_hwm="$GW_HWM" -v echo_rss="$ECHO_RSS" -v nc
     if ($1 == "echo") { split($3, s, " "); echo_rps[s[1]] = $4 }
     if ($1 == "ort" && $3 ~ /^batch 1,/ && $4 > ort_best[$2]) ort_best[$2] = $4 }
   END {
-    fmt = "| %-27s | %-15s | %8s | %9s | %7s | %7s | %6s | %7s | %6s | %6s | %6s | %6s |\n"
+    fmt = "| %-27s | %-15s | %8s | %9s | %7s | %7s | %6s | %7s | %6s | %7s | %7s | %7s | %6s |\n"
     printf fmt, "what", "setup", "req/s", "rows/s", "p50 ms", "p99 ms", "non-2xx/err", "vs HTTP", "vs ORT",
-      "srv cpu", "wrk cpu", "busy/" ncpu
-    printf "|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n", "---", "---", "--:", "--:", "--:", "--:", "--:", "--:",
-      "--:", "--:", "--:", "--:"
+      "srv cpu", "req/cpu-s", "wrk cpu", "busy/" ncpu
+    printf "|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n", "---", "---", "--:", "--:", "--:", "--:", "--:", "--:",
+      "--:", "--:", "--:", "--:", "--:"
     for (i = 1; i <= n; i++) {
       label = kind[i] == "ort" ? "ONNX Runtime " target[i] : kind[i] == "echo" ? "HTTP ceiling (echo)" : target[i]
       vs_http = "-"; vs_ort = "-"
@@ -273,15 +276,17 @@ awk -F'\t' -v gw_rss="$GW_RSS" -v gw_hwm="$GW_HWM" -v echo_rss="$ECHO_RSS" -v nc
         if (echo_rps[s[1]] > 0) vs_http = sprintf("%.0f%%", 100 * rps[i] / echo_rps[s[1]])
         if (ort_best[m] > 0) vs_ort = sprintf("%.1f%%", 100 * rps[i] / ort_best[m])
       }
+      per_cpu = srv[i] > 0 ? sprintf("%.0f", rps[i] / srv[i]) : "-"
       printf fmt, label, setup[i], sprintf("%.0f", rps[i]), sprintf("%.0f", rows[i]),
         sprintf(p50[i] < 1 ? "%.3f" : "%.2f", p50[i]), sprintf(p99[i] < 1 ? "%.3f" : "%.2f", p99[i]),
-        fail[i], vs_http, vs_ort, srv[i], wrk[i], busy[i]
+        fail[i], vs_http, vs_ort, srv[i], per_cpu, wrk[i], busy[i]
     }
     printf "\ngateway resident memory after the runs: VmRSS %d MiB (VmHWM peak %d MiB); echo server after its runs: VmRSS %d MiB\n",
       gw_rss / 1024, gw_hwm / 1024, echo_rss / 1024
     print "vs HTTP: gateway req/s over the echo server'"'"'s at the same connections."
     print "vs ORT: gateway req/s over the best single-row (batch 1) in-process calls/s for that model."
-    print "srv cpu, wrk cpu: cores used by the server and by wrk during the run; busy: cores busy on the"
-    print "whole machine (busy - srv - wrk = other processes). ORT rows: one JVM calling ONNX Runtime, no HTTP."
+    print "srv cpu, wrk cpu: cores used by the server (ORT rows: the OrtBench JVM) and by wrk during the"
+    print "measured run; req/cpu-s: requests (ORT: calls) per second of server CPU, which other processes"
+    print "taking cores do not change much; busy: cores busy on the whole machine (busy - srv - wrk = others)."
   }' "$RESULTS" | tee "$OUT_DIR/table.md"
 log "done; every run's output is in $OUT_DIR"

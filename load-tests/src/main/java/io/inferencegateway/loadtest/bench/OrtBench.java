@@ -23,9 +23,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>For each batch size and thread count: {@code threads} threads call {@code run} in a loop on
  * one shared session (as the gateway's worker instances share one), first for {@code warmup}
- * seconds unrecorded, then for {@code duration} seconds recording every call's latency. Prints one
- * line per configuration:
- * {@code ORT model=mlp batch=1 threads=2 calls=... calls_per_s=... rows_per_s=... p50_us=... p99_us=...}
+ * seconds unrecorded, then for {@code duration} seconds recording every call's latency, the CPU
+ * time this process used and (on Linux) how busy the whole machine was. Prints one line per
+ * configuration:
+ * {@code ORT model=mlp batch=1 threads=2 calls=... calls_per_s=... rows_per_s=... p50_us=... p99_us=...
+ * cpu=<cores used by this process> machine=<cores busy on the machine, or -1>}
  *
  * <p>Usage: {@code OrtBench <name> <model.onnx> <batches, e.g. 1,8,64> <threads, e.g. 1,2>
  * <warmup s> <duration s>}
@@ -70,10 +72,10 @@ public final class OrtBench {
           Result result = measure(env, session, input.getKey(), output, data, shape, threads,
               warmup, duration);
           System.out.printf("ORT model=%s batch=%d threads=%d calls=%d calls_per_s=%.1f"
-                  + " rows_per_s=%.1f p50_us=%d p99_us=%d%n",
+                  + " rows_per_s=%.1f p50_us=%d p99_us=%d cpu=%.2f machine=%.2f%n",
               name, batch, threads, result.calls(), result.callsPerSecond(),
               result.callsPerSecond() * batch, result.percentileMicros(50),
-              result.percentileMicros(99));
+              result.percentileMicros(99), result.cpuCores(), result.machineCores());
         }
       }
     }
@@ -83,7 +85,8 @@ public final class OrtBench {
     return Arrays.stream(list.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
   }
 
-  record Result(long calls, double seconds, long[] sortedNanos) {
+  record Result(long calls, double seconds, long[] sortedNanos, double cpuCores,
+      double machineCores) {
     double callsPerSecond() {
       return calls / seconds;
     }
@@ -128,11 +131,18 @@ public final class OrtBench {
       worker.start();
     }
     Thread.sleep((long) (warmup * 1000));
+    long[] machine0 = machineJiffies();
+    long cpu0 = processCpuNanos();
     recording.set(true);
     long start = System.nanoTime();
     boolean broke = failed.await((long) (duration * 1000), java.util.concurrent.TimeUnit.MILLISECONDS);
     recording.set(false);
     double seconds = (System.nanoTime() - start) / 1e9;
+    double cpuCores = (processCpuNanos() - cpu0) / 1e9 / seconds;
+    long[] machine1 = machineJiffies();
+    double machineCores = machine0 == null || machine1 == null ? -1
+        : Runtime.getRuntime().availableProcessors()
+            * (1.0 - (double) (machine1[1] - machine0[1]) / (machine1[0] - machine0[0]));
     stop.set(true);
     for (Thread worker : workers) {
       worker.join();
@@ -148,7 +158,27 @@ public final class OrtBench {
       at += log.size;
     }
     Arrays.sort(all);
-    return new Result(calls, seconds, all);
+    return new Result(calls, seconds, all, cpuCores, machineCores);
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  /** Total and idle (idle + iowait) jiffies of the machine from /proc/stat, or null elsewhere. */
+  private static long[] machineJiffies() {
+    try {
+      String line = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0);
+      String[] fields = line.trim().split("\\s+");
+      long total = 0;
+      for (int i = 1; i <= 8 && i < fields.length; i++) {
+        total += Long.parseLong(fields[i]);
+      }
+      return new long[] {total, Long.parseLong(fields[4]) + Long.parseLong(fields[5])};
+    } catch (java.io.IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   private static void runOnce(OrtEnvironment env, OrtSession session, String input, String output,
