@@ -27,9 +27,9 @@ final class AccessLog implements Handler<RoutingContext> {
     String id = requestIdFrom(ctx.request().getHeader(REQUEST_ID_HEADER));
     ctx.put(REQUEST_ID, id).put(ARRIVAL, arrival);
     ctx.response().putHeader(REQUEST_ID_HEADER, id);
-    ctx.addEndHandler(done -> LOG.info("{} {} model={} status={} duration_ms={} request_id={}",
+    ctx.addEndHandler(done -> LOG.info("{} {} model={} status={} duration_us={} request_id={}",
         ctx.request().method(), route(ctx), modelOf(ctx), ctx.response().getStatusCode(),
-        String.format("%.1f", (System.nanoTime() - arrival) / 1e6), id));
+        (System.nanoTime() - arrival) / 1000, id));
     ctx.next();
   }
 
