@@ -63,7 +63,8 @@ public final class HttpVerticle extends VerticleBase {
   private Router router() {
     Router router = Router.router(vertx);
     ModelCatalog catalog = new ModelCatalog(config.models());
-    ModelCaller caller = new ModelCaller(vertx, limits, metrics, config.inference());
+    ModelCaller caller = new ModelCaller(vertx, metrics, config.inference());
+    Admission admission = new Admission(catalog, limits, metrics);
     ModelHealthChecks health =
         ModelHealthChecks.create(vertx, catalog.names(), config.health().timeoutMs());
     BodyHandler body = BodyHandler.create(false)
@@ -76,8 +77,8 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/health").handler(health.readinessHandler());
     router.get("/health/ready").handler(health.readinessHandler());
     router.get("/health/live").handler(health.livenessHandler());
-    new OipRoutes(catalog, caller, health, serverMetadata()).mount(router, body);
-    new PredictRoutes(catalog, caller).mount(router, body);
+    new OipRoutes(catalog, caller, health, serverMetadata()).mount(router, admission, body);
+    new PredictRoutes(caller).mount(router, admission, body);
 
     router.errorHandler(400, ctx -> fail(ctx, 400, "bad request"));
     router.errorHandler(404, ctx -> fail(ctx, 404, "no route for "

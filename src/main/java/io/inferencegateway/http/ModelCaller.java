@@ -17,20 +17,18 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Sends requests to model workers over the event bus, within the inference timeout and the
- * per-model queue limit, counts how each request ended, and reads request bodies as JSON objects.
+ * Sends admitted requests to model workers over the event bus within the inference timeout,
+ * counts how each request ended, and reads request bodies as JSON objects.
  */
 final class ModelCaller {
 
   private final Vertx vertx;
-  private final QueueLimits limits;
   private final GatewayMetrics metrics;
   private final DeliveryOptions options;
   private final long timeoutMs;
 
-  ModelCaller(Vertx vertx, QueueLimits limits, GatewayMetrics metrics, InferenceConfig config) {
+  ModelCaller(Vertx vertx, GatewayMetrics metrics, InferenceConfig config) {
     this.vertx = vertx;
-    this.limits = limits;
     this.metrics = metrics;
     this.timeoutMs = config.timeoutMs();
     this.options = new DeliveryOptions().setSendTimeout(config.timeoutMs());
@@ -44,17 +42,10 @@ final class ModelCaller {
   /** Sends a request to a model; the future fails with what {@link ErrorReplies} answers. */
   <R> Future<R> call(ModelConfig model, String address, Object request) {
     ModelMetrics counts = metrics.model(model.name(), model.version());
-    if (!limits.tryAcquire(model.name())) {
-      counts.request(Outcome.OVERLOAD);
-      return Future.failedFuture(new HttpError(503, "model '" + model.name()
-          + "' is overloaded: " + limits.limit() + " requests are already waiting; retry later"));
-    }
     return vertx.eventBus().<R>request(address, request, options)
         .map(reply -> reply.body())
-        .andThen(done -> {
-          limits.release(model.name());
-          counts.request(done.succeeded() ? Outcome.SUCCESS : outcomeOf(done.cause()));
-        });
+        .andThen(done ->
+            counts.request(done.succeeded() ? Outcome.SUCCESS : outcomeOf(done.cause())));
   }
 
   /** Counts a request refused before it reached the model. */

@@ -41,14 +41,14 @@ final class OipRoutes {
     this.serverMetadata = serverMetadata;
   }
 
-  void mount(Router router, BodyHandler body) {
+  void mount(Router router, Admission admission, BodyHandler body) {
     router.get("/v2").handler(ctx -> sendJson(ctx, serverMetadata));
     router.get("/v2/health/live").handler(ctx -> ctx.response().end());
     router.get("/v2/health/ready").handler(this::serverReady);
     for (String prefix : List.of("/v2/models/:name", "/v2/models/:name/versions/:version")) {
       router.get(prefix).handler(this::modelMetadata);
       router.get(prefix + "/ready").handler(this::modelReady);
-      router.post(prefix + "/infer").handler(body).handler(this::infer);
+      router.post(prefix + "/infer").handler(admission).handler(body).handler(this::infer);
     }
   }
 
@@ -88,13 +88,7 @@ final class OipRoutes {
   }
 
   private void infer(RoutingContext ctx) {
-    ModelConfig model;
-    try {
-      model = resolve(ctx);
-    } catch (HttpError e) {
-      ErrorReplies.send(ctx, e.status(), e.getMessage());
-      return;
-    }
+    ModelConfig model = Admission.model(ctx);
     String id;
     InferRequest request;
     try {

@@ -19,30 +19,23 @@ final class PredictRoutes {
 
   static final String PREDICT_PATH = "/v1/models/:name:predict";
 
-  private final ModelCatalog catalog;
   private final ModelCaller caller;
 
-  PredictRoutes(ModelCatalog catalog, ModelCaller caller) {
-    this.catalog = catalog;
+  PredictRoutes(ModelCaller caller) {
     this.caller = caller;
   }
 
-  void mount(Router router, BodyHandler body) {
+  void mount(Router router, Admission admission, BodyHandler body) {
     // The ':' inside the last segment is not a path parameter, so the route is a regex.
     router.postWithRegex("/v1/models/(?<name>[^/:]+):predict")
         .setName(PREDICT_PATH)
+        .handler(admission)
         .handler(body)
         .handler(this::predict);
   }
 
   private void predict(RoutingContext ctx) {
-    ModelConfig model;
-    try {
-      model = catalog.resolve(ctx.pathParam("name"), null);
-    } catch (HttpError e) {
-      ErrorReplies.send(ctx, e.status(), e.getMessage());
-      return;
-    }
+    ModelConfig model = Admission.model(ctx);
     PredictRequest request;
     try {
       request = new PredictRequest(instances(ModelCaller.jsonBody(ctx)),
