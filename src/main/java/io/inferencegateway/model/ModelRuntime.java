@@ -1,11 +1,14 @@
 package io.inferencegateway.model;
 
 import io.inferencegateway.config.ModelConfig;
+import io.inferencegateway.config.OutputKind;
+import io.inferencegateway.config.PredictMapping;
 import io.inferencegateway.metrics.ModelMetrics;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,15 +63,9 @@ public final class ModelRuntime {
     }
     long start = System.nanoTime();
     try {
-      if (!Files.isRegularFile(config.path())) {
-        throw new IllegalStateException("model file " + config.path() + " does not exist");
-      }
+      checkFile();
       OnnxModel onnx = OnnxModel.open(config.path());
-      Optional<TribuoPredictor<?>> tribuo = Optional.empty();
-      if (config.predict().isPresent()) {
-        tribuo = Optional.of(TribuoPredictor.open(config.path(), singleInput(onnx),
-            config.predict().get()));
-      }
+      Optional<TribuoPredictor<?>> tribuo = openTribuo(onnx);
       long millis = (System.nanoTime() - start) / 1_000_000;
       loadSeconds = (System.nanoTime() - start) / 1e9;
       loaded = new Loaded(onnx, tribuo, millis, Instant.now());
@@ -79,6 +76,33 @@ public final class ModelRuntime {
       loadError = e.getMessage() == null ? e.toString() : e.getMessage();
       LOG.error("Model {} version {} failed to load from {}: {}", config.name(), config.version(),
           config.path(), loadError);
+    }
+  }
+
+  private void checkFile() {
+    if (!Files.exists(config.path())) {
+      throw new IllegalStateException("model file " + config.path() + " does not exist");
+    }
+    if (!Files.isRegularFile(config.path())) {
+      throw new IllegalStateException("model path " + config.path() + " is not a file");
+    }
+  }
+
+  /** The named-feature predictor, when configured; the session is closed if it cannot open. */
+  private Optional<TribuoPredictor<?>> openTribuo(OnnxModel onnx) throws Exception {
+    if (config.predict().isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      PredictMapping mapping = config.predict().get();
+      TensorSpec input = single("input", onnx.inputs());
+      requireWidth(input, mapping.features().size(), "features");
+      requireWidth(single("output", onnx.outputs()), mapping.outputs().size(),
+          mapping.kind() == OutputKind.CLASSIFICATION ? "labels" : "targets");
+      return Optional.of(TribuoPredictor.open(config.path(), input.name(), mapping));
+    } catch (Exception e) {
+      onnx.close();
+      throw e;
     }
   }
 
@@ -161,12 +185,22 @@ public final class ModelRuntime {
     return longest / 1_000_000;
   }
 
-  private static String singleInput(OnnxModel onnx) {
-    if (onnx.inputs().size() != 1) {
-      throw new IllegalStateException("a named-feature model must have exactly one input, found "
-          + onnx.inputs().size());
+  private static TensorSpec single(String what, List<TensorSpec> tensors) {
+    if (tensors.size() != 1) {
+      throw new IllegalStateException("a named-feature model must have exactly one " + what
+          + ", found " + tensors.size());
     }
-    return onnx.inputs().get(0).name();
+    return tensors.get(0);
+  }
+
+  /** The mapping must name one feature (or label) per column the model has. */
+  private static void requireWidth(TensorSpec tensor, int names, String key) {
+    long[] shape = tensor.shape();
+    long columns = shape.length == 0 ? 1 : shape[shape.length - 1];
+    if (columns >= 0 && columns != names) {
+      throw new IllegalStateException("predict." + key + " names " + names + " but the model's "
+          + tensor.name() + " has " + columns + " columns");
+    }
   }
 
   private static JsonArray specs(Iterable<TensorSpec> specs) {

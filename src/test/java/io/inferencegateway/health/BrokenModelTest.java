@@ -40,7 +40,12 @@ class BrokenModelTest {
         .put("models", new JsonArray()
             .add(model("mlp", Path.of("conf/models/mlp/1/model.onnx").toAbsolutePath().toString()))
             .add(model("corrupt", "corrupt.onnx"))
-            .add(model("missing", "nowhere/model.onnx")));
+            .add(model("missing", "nowhere/model.onnx"))
+            .add(model("mismapped", Path.of("conf/models/iris-classifier/1/model.onnx")
+                .toAbsolutePath().toString()).put("predict", new JsonObject()
+                .put("kind", "classification")
+                .put("features", new JsonArray().add("a").add("b").add("c"))
+                .put("labels", new JsonArray().add("x").add("y").add("z")))));
     TestGateway.start(vertx, ConfigReader.parse(config, dir))
         .onComplete(ctx.succeeding(started -> {
           gateway = started;
@@ -64,6 +69,17 @@ class BrokenModelTest {
           .contains("does not exist");
       ctx.completeNow();
     })));
+  }
+
+  @Test
+  void predictMappingThatDoesNotFitTheModelFailsItsLoad(VertxTestContext ctx) {
+    gateway.client().get("/v2/models/mismapped/ready").send()
+        .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+          assertThat(response.statusCode()).isEqualTo(503);
+          assertThat(response.bodyAsJsonObject().getString("error"))
+              .contains("predict.features names 3").contains("4 columns");
+          ctx.completeNow();
+        })));
   }
 
   @Test
