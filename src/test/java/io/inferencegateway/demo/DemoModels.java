@@ -1,10 +1,9 @@
 package io.inferencegateway.demo;
 
+import ai.onnx.proto.OnnxMl;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import ai.onnx.proto.OnnxMl;
 import org.tribuo.ONNXExportable;
 import org.tribuo.classification.evaluation.LabelEvaluator;
 import org.tribuo.classification.sgd.linear.LinearSGDModel;

@@ -3,7 +3,6 @@ package io.inferencegateway.demo;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
-
 import org.tribuo.util.onnx.ONNXAttribute;
 import org.tribuo.util.onnx.ONNXOperator;
 
