@@ -168,8 +168,7 @@ final class OipRoutes {
         .put("outputs", outputs);
   }
 
-  private void withStatus(RoutingContext ctx,
-      BiConsumer<ModelConfig, JsonObject> then) {
+  private void withStatus(RoutingContext ctx, BiConsumer<ModelConfig, JsonObject> then) {
     ModelConfig model;
     try {
       model = resolve(ctx);
@@ -185,8 +184,7 @@ final class OipRoutes {
   }
 
   private static String notReadyMessage(ModelConfig model, JsonObject status) {
-    return "model '" + model.name() + "' is not ready (" + status.getString("state") + ")"
-        + (status.containsKey("error") ? ": " + status.getString("error") : "");
+    return "model '" + model.name() + "' is not ready (" + describe(status) + ")";
   }
 
   private static String notReady(CheckResult result) {
@@ -199,12 +197,13 @@ final class OipRoutes {
         .collect(Collectors.joining(", "));
   }
 
-  private static String describe(JsonObject data) {
-    if (data == null) {
+  /** A model's state and, when it has one, the error behind it. */
+  private static String describe(JsonObject status) {
+    if (status == null) {
       return "DOWN";
     }
-    return data.getString("state", "DOWN")
-        + (data.containsKey("error") ? ": " + data.getString("error") : "");
+    return status.getString("state", "DOWN")
+        + (status.containsKey("error") ? ": " + status.getString("error") : "");
   }
 
   static void sendJson(RoutingContext ctx, JsonObject json) {
