@@ -38,8 +38,13 @@ public final class ModelRuntime {
   private volatile String loadError;
   private volatile double loadSeconds = Double.NaN;
 
+  /** A loaded model; its signature is rendered once, since every health probe reports it. */
   private record Loaded(OnnxModel onnx, Optional<TribuoPredictor<?>> tribuo, long loadMillis,
-      Instant loadedAt) {
+      Instant loadedAt, JsonArray inputs, JsonArray outputs) {
+
+    Loaded(OnnxModel onnx, Optional<TribuoPredictor<?>> tribuo, long loadMillis) {
+      this(onnx, tribuo, loadMillis, Instant.now(), specs(onnx.inputs()), specs(onnx.outputs()));
+    }
   }
 
   public ModelRuntime(ModelConfig config, long stuckAfterMillis, ModelMetrics metrics) {
@@ -68,7 +73,7 @@ public final class ModelRuntime {
       Optional<TribuoPredictor<?>> tribuo = openTribuo(onnx);
       long millis = (System.nanoTime() - start) / 1_000_000;
       loadSeconds = (System.nanoTime() - start) / 1e9;
-      loaded = new Loaded(onnx, tribuo, millis, Instant.now());
+      loaded = new Loaded(onnx, tribuo, millis);
       LOG.info("Loaded model {} version {} from {} in {} ms", config.name(), config.version(),
           config.path(), millis);
     } catch (Exception e) {
@@ -146,8 +151,8 @@ public final class ModelRuntime {
     if (model != null) {
       status.put("loadTimeMs", model.loadMillis())
           .put("loadedAt", model.loadedAt().toString())
-          .put("inputs", specs(model.onnx().inputs()))
-          .put("outputs", specs(model.onnx().outputs()))
+          .put("inputs", model.inputs())
+          .put("outputs", model.outputs())
           .put("running", runningSince.size());
     }
     return status;
