@@ -74,11 +74,11 @@ public final class Gateway {
    */
   private static Future<Gateway> deployHttp(Vertx vertx, GatewayConfig config, QueueLimits limits,
       GatewayMetrics metrics) {
-    GatewayConfig shared = config.http().port() == 0 ? config.withHttpPort(-1) : config;
+    int port = config.http().port() == 0 ? -1 : config.http().port();
     String version = GatewayVersion.get();
     List<HttpVerticle> verticles = new CopyOnWriteArrayList<>();
     return vertx.deployVerticle(() -> {
-      HttpVerticle verticle = new HttpVerticle(shared, limits, metrics, version);
+      HttpVerticle verticle = new HttpVerticle(config, port, limits, metrics, version);
       verticles.add(verticle);
       return verticle;
     }, new DeploymentOptions().setInstances(config.http().instances()))

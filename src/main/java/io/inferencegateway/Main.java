@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts the gateway: {@code GATEWAY_CONFIG} names the config file (default
- * {@code conf/gateway.json}), {@code GATEWAY_HTTP_PORT} overrides its port (0: any free port).
+ * {@code conf/gateway.json}), and {@code GATEWAY_*} variables override its keys. An invalid
+ * configuration exits with status 2, a failure to start with 1.
  */
 public final class Main {
 
@@ -23,23 +24,20 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    GatewayConfig config;
-    try {
-      config = readConfig();
-    } catch (ConfigException e) {
-      System.err.println("inference-gateway: invalid configuration: " + e.getMessage());
-      System.exit(2);
-      return;
-    }
     GatewayMetrics metrics = new GatewayMetrics();
     Vertx vertx = metrics.createVertx();
+    Path file = Path.of(System.getenv().getOrDefault("GATEWAY_CONFIG", DEFAULT_CONFIG));
+    ConfigReader.read(vertx, file)
+        .onSuccess(config -> start(vertx, config, metrics))
+        .onFailure(failure -> exit(vertx, 2, "invalid configuration: " + (failure instanceof
+            ConfigException ? failure.getMessage() : "cannot be read: " + failure)));
+  }
+
+  private static void start(Vertx vertx, GatewayConfig config, GatewayMetrics metrics) {
     Future<Gateway> started = Gateway.start(vertx, config, metrics)
         .onSuccess(gateway -> LOG.info("inference-gateway listening on {}:{} with {} models",
             config.http().host(), gateway.port(), config.models().size()))
-        .onFailure(failure -> {
-          System.err.println("inference-gateway: failed to start: " + failure.getMessage());
-          vertx.close().onComplete(closed -> System.exit(1));
-        });
+        .onFailure(failure -> exit(vertx, 1, "failed to start: " + failure.getMessage()));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("Shutting down");
       if (started.succeeded()) {
@@ -50,22 +48,8 @@ public final class Main {
     }, "gateway-shutdown"));
   }
 
-  private static GatewayConfig readConfig() {
-    String file = System.getenv().getOrDefault("GATEWAY_CONFIG", DEFAULT_CONFIG);
-    GatewayConfig config = ConfigReader.read(Path.of(file));
-    String port = System.getenv("GATEWAY_HTTP_PORT");
-    if (port == null || port.isBlank()) {
-      return config;
-    }
-    try {
-      int value = Integer.parseInt(port.trim());
-      if (value < 0 || value > 65535) {
-        throw new NumberFormatException();
-      }
-      return config.withHttpPort(value);
-    } catch (NumberFormatException e) {
-      throw new ConfigException("GATEWAY_HTTP_PORT must be a port number from 0 to 65535, got \""
-          + port + "\"");
-    }
+  private static void exit(Vertx vertx, int status, String message) {
+    System.err.println("inference-gateway: " + message);
+    vertx.close().onComplete(closed -> System.exit(status));
   }
 }

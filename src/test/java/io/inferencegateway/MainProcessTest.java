@@ -92,6 +92,32 @@ class MainProcessTest {
   }
 
   @Test
+  void anyKeyCanBeSetFromTheEnvironment() throws Exception {
+    gateway = GatewayProcess.start(Map.of(
+        "GATEWAY_HTTP_PORT", "0",
+        "GATEWAY_HTTP_HOST", "127.0.0.1",
+        "GATEWAY_MODELS_4_NAME", "second-mlp",
+        "GATEWAY_MODELS_4_PATH", MLP_MODEL.toString()));
+
+    String line = gateway.awaitStdout(text -> LISTENING.matcher(text).find());
+    assertThat(line).contains("listening on 127.0.0.1:").contains("with 5 models");
+    assertThat(awaitStatus(listeningPort(line), "/v2/models/second-mlp/ready", 200))
+        .isEqualTo(200);
+  }
+
+  @Test
+  void invalidEnvironmentValueNamesTheKeyAndTheVariable() throws Exception {
+    gateway = GatewayProcess.start(Map.of("GATEWAY_MODELS_2_INSTANCES", "0"));
+
+    assertThat(gateway.awaitExit()).isEqualTo(2);
+    assertThat(gateway.stderr()).singleElement().asString()
+        .startsWith("inference-gateway: invalid configuration: conf/gateway.json: ")
+        .endsWith("models[2].instances: must be an integer from 1 to 64, got 0 "
+            + "(set by GATEWAY_MODELS_2_INSTANCES)");
+    assertNoStackTrace();
+  }
+
+  @Test
   void portAlreadyInUseExitsWithOneLineOnStderr() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("0.0.0.0"))) {
       gateway = GatewayProcess.start(
@@ -215,8 +241,7 @@ class MainProcessTest {
           "-cp", System.getProperty("java.class.path"),
           Main.class.getName());
       builder.directory(Path.of("").toAbsolutePath().toFile());
-      builder.environment().remove("GATEWAY_CONFIG");
-      builder.environment().remove("GATEWAY_HTTP_PORT");
+      builder.environment().keySet().removeIf(name -> name.startsWith("GATEWAY_"));
       builder.environment().putAll(env);
       return new GatewayProcess(builder.start());
     }

@@ -1,16 +1,40 @@
 package io.inferencegateway.config;
 
+import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
-/** The whole gateway configuration, validated once by {@link ConfigReader}. */
-public record GatewayConfig(
-    HttpConfig http, HealthConfig health, InferenceConfig inference, List<ModelConfig> models) {
+/**
+ * The whole gateway configuration, bound from JSON by {@link ConfigReader}. Every default lives in
+ * the records' constructors; an absent section takes all of its defaults.
+ */
+public record GatewayConfig(HttpConfig http, HealthConfig health, InferenceConfig inference,
+    ShutdownConfig shutdown, List<ModelConfig> models) {
 
   public GatewayConfig {
-    models = List.copyOf(models);
+    http = http == null ? new HttpConfig(null, null, null, null) : http;
+    health = health == null ? new HealthConfig(null, null) : health;
+    inference = inference == null ? new InferenceConfig(null, null) : inference;
+    shutdown = shutdown == null ? new ShutdownConfig(null) : shutdown;
+    models = List.copyOf(Rules.nonEmpty("models", models).stream().map(model -> {
+      if (model == null) {
+        throw new ConfigException("models", "must hold only objects, got null");
+      }
+      return model;
+    }).toList());
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < models.size(); i++) {
+      if (!names.add(models.get(i).name())) {
+        throw new ConfigException("models[" + i + "].name",
+            "duplicate model name " + Rules.describe(models.get(i).name()));
+      }
+    }
   }
 
-  public GatewayConfig withHttpPort(int port) {
-    return new GatewayConfig(http.withPort(port), health, inference, models);
+  /** The same configuration with relative model paths resolved against {@code folder}. */
+  GatewayConfig resolvedAgainst(Path folder) {
+    return new GatewayConfig(http, health, inference, shutdown,
+        models.stream().map(model -> model.resolvedAgainst(folder)).toList());
   }
 }

@@ -1,10 +1,19 @@
 package io.inferencegateway.config;
 
-/** Where the HTTP verticle listens, how many instances serve it, and how much a request may carry. */
-public record HttpConfig(String host, int port, int instances, long maxBodyBytes) {
+/**
+ * Where the data port listens, how many HTTP verticle instances serve it, and how much a request
+ * may carry. An absent value takes its default.
+ */
+public record HttpConfig(String host, Integer port, Integer instances, Long maxBodyBytes) {
 
-  /** The same settings on another port, for the {@code GATEWAY_HTTP_PORT} override and tests. */
-  public HttpConfig withPort(int newPort) {
-    return new HttpConfig(host, newPort, instances, maxBodyBytes);
+  /** One event loop per core parses requests; more would only take turns. */
+  static final int DEFAULT_INSTANCES = Math.min(64, Runtime.getRuntime().availableProcessors());
+
+  public HttpConfig {
+    host = Rules.text("host", host, "0.0.0.0");
+    port = Rules.between("port", port, 8080, 0, 65535);
+    instances = Rules.between("instances", instances, DEFAULT_INSTANCES, 1, 64);
+    maxBodyBytes = Rules.between("maxBodyBytes", maxBodyBytes, 4L * 1024 * 1024, 1024,
+        Integer.MAX_VALUE);
   }
 }

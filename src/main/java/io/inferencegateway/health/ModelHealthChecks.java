@@ -1,5 +1,7 @@
 package io.inferencegateway.health;
 
+import io.inferencegateway.config.ModelConfig;
+import io.inferencegateway.model.ModelStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -11,6 +13,7 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * The gateway's health procedures: one per model, named after it, each with the configured
@@ -29,13 +32,13 @@ public final class ModelHealthChecks {
     this.liveness = liveness;
   }
 
-  public static ModelHealthChecks create(Vertx vertx, List<String> models, long timeoutMs) {
+  public static ModelHealthChecks create(Vertx vertx, List<ModelConfig> models, long timeoutMs) {
     ModelProbe probe = new ModelProbe(vertx, timeoutMs);
     HealthChecks readiness = HealthChecks.create(vertx);
     HealthChecks liveness = HealthChecks.create(vertx);
-    for (String model : models) {
-      readiness.register(model, timeoutMs, procedure(probe, model, ModelProbe::isReady));
-      liveness.register(model, timeoutMs, procedure(probe, model, ModelProbe::isLive));
+    for (ModelConfig model : models) {
+      readiness.register(model.name(), timeoutMs, procedure(probe, model, ModelStatus::isReady));
+      liveness.register(model.name(), timeoutMs, procedure(probe, model, ModelStatus::isLive));
     }
     return new ModelHealthChecks(probe, readiness, liveness);
   }
@@ -57,10 +60,23 @@ public final class ModelHealthChecks {
     return readiness.checkStatus().map(ModelHealthChecks::failuresAsDown);
   }
 
+  /** The models a readiness result found not ready, each with its state and cause. */
+  public static String notReady(CheckResult result) {
+    if (result == null || result.getChecks() == null) {
+      return "health could not be checked";
+    }
+    return result.getChecks().stream()
+        .filter(check -> !CheckResult.isUp(check))
+        .map(check -> check.getId() + " (" + StatusJson.describe(check.getData()) + ")")
+        .collect(Collectors.joining(", "));
+  }
+
   private static Handler<Promise<Status>> procedure(
-      ModelProbe probe, String model, Predicate<JsonObject> healthy) {
-    return promise -> probe.status(model).onSuccess(status ->
-        promise.tryComplete(healthy.test(status) ? Status.OK(status) : Status.KO(status)));
+      ModelProbe probe, ModelConfig model, Predicate<ModelStatus> healthy) {
+    return promise -> probe.status(model).onSuccess(status -> {
+      JsonObject data = StatusJson.of(status);
+      promise.tryComplete(healthy.test(status) ? Status.OK(data) : Status.KO(data));
+    });
   }
 
   private static HealthCheckHandler handler(HealthChecks checks) {
@@ -81,9 +97,7 @@ public final class ModelHealthChecks {
     if (procedureFailed) {
       JsonObject data = result.getData();
       String cause = data == null ? "unknown" : data.getString("cause", "unknown");
-      result.setFailure(null).setStatus(Status.KO(new JsonObject()
-          .put("state", ModelProbe.UNRESPONSIVE)
-          .put("error", "the health procedure failed: " + cause)));
+      result.setFailure(null).setStatus(Status.KO(StatusJson.unresponsive(cause)));
     }
     return result;
   }

@@ -1,8 +1,7 @@
 package io.inferencegateway.http;
 
 import io.inferencegateway.config.ModelConfig;
-import io.inferencegateway.metrics.GatewayMetrics;
-import io.inferencegateway.metrics.Outcome;
+import io.inferencegateway.model.RequestFailure;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.PlatformHandler;
 
@@ -18,12 +17,12 @@ final class Admission implements PlatformHandler {
 
   private final ModelCatalog catalog;
   private final QueueLimits limits;
-  private final GatewayMetrics metrics;
+  private final ModelCaller caller;
 
-  Admission(ModelCatalog catalog, QueueLimits limits, GatewayMetrics metrics) {
+  Admission(ModelCatalog catalog, QueueLimits limits, ModelCaller caller) {
     this.catalog = catalog;
     this.limits = limits;
-    this.metrics = metrics;
+    this.caller = caller;
   }
 
   @Override
@@ -31,14 +30,14 @@ final class Admission implements PlatformHandler {
     ModelConfig model;
     try {
       model = catalog.resolve(ctx.pathParam("name"), ctx.pathParam("version"));
-    } catch (HttpError e) {
-      ErrorReplies.send(ctx, e.status(), e.getMessage());
+    } catch (RequestFailure e) {
+      ErrorReplies.send(ctx, e);
       return;
     }
     if (!limits.tryAcquire(model.name())) {
-      metrics.model(model.name(), model.version()).request(Outcome.OVERLOAD);
-      ErrorReplies.send(ctx, 503, "model '" + model.name() + "' is overloaded: "
-          + limits.limit() + " requests are already waiting; retry later");
+      caller.refuse(ctx, model, new RequestFailure(RequestFailure.Kind.OVERLOADED, "model '"
+          + model.name() + "' is overloaded: " + limits.limit()
+          + " requests are already waiting; retry later"));
       return;
     }
     // Called once the response is sent or the connection is gone, whichever comes first.

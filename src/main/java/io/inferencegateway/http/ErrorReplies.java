@@ -1,21 +1,26 @@
 package io.inferencegateway.http;
 
-import io.inferencegateway.model.InferenceException;
-import io.vertx.core.eventbus.ReplyException;
+import io.inferencegateway.metrics.Outcome;
+import io.inferencegateway.model.RequestFailure;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Writes every failure as the protocol's {@code {"error": "..."}} object, and maps failures from
- * the event bus to HTTP statuses in one place.
+ * Writes every failure as the protocol's {@code {"error": "..."}} object, and is the one place
+ * where a failure's kind becomes an HTTP status and a metric outcome.
  */
 final class ErrorReplies {
 
   static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
 
   private ErrorReplies() {
+  }
+
+  /** Answers a failed request with the status its kind maps to. */
+  static void send(RoutingContext ctx, RequestFailure failure) {
+    send(ctx, statusOf(failure.kind()), failure.getMessage());
   }
 
   static void send(RoutingContext ctx, int status, String message) {
@@ -35,33 +40,22 @@ final class ErrorReplies {
         .end(new JsonObject().put("error", message).toBuffer());
   }
 
-  /** Answers a failed request: refused by the HTTP layer, by a model, or lost on the way. */
-  static void send(RoutingContext ctx, String model, Throwable failure) {
-    String message = failure instanceof ReplyException reply ? messageOf(model, reply)
-        : failure instanceof HttpError ? failure.getMessage()
-        : "internal error: " + failure;
-    send(ctx, statusOf(failure), message);
+  static int statusOf(RequestFailure.Kind kind) {
+    return switch (kind) {
+      case BAD_REQUEST -> 400;
+      case NOT_FOUND -> 404;
+      case NOT_READY, OVERLOADED -> 503;
+      case TIMED_OUT -> 504;
+      case INTERNAL -> 500;
+    };
   }
 
-  static int statusOf(Throwable failure) {
-    if (failure instanceof HttpError error) {
-      return error.status();
-    }
-    if (failure instanceof ReplyException reply) {
-      return switch (reply.failureType()) {
-        case RECIPIENT_FAILURE -> reply.failureCode();
-        case TIMEOUT -> InferenceException.TIMEOUT;
-        default -> InferenceException.UNAVAILABLE;
-      };
-    }
-    return InferenceException.INTERNAL;
-  }
-
-  private static String messageOf(String model, ReplyException reply) {
-    return switch (reply.failureType()) {
-      case RECIPIENT_FAILURE -> reply.getMessage();
-      case TIMEOUT -> "model '" + model + "' did not answer in time: " + reply.getMessage();
-      default -> "model '" + model + "' is not being served: " + reply.getMessage();
+  static Outcome outcomeOf(RequestFailure.Kind kind) {
+    return switch (kind) {
+      case BAD_REQUEST, NOT_FOUND -> Outcome.CLIENT_ERROR;
+      case OVERLOADED -> Outcome.OVERLOAD;
+      case TIMED_OUT -> Outcome.TIMEOUT;
+      case NOT_READY, INTERNAL -> Outcome.FAILURE;
     };
   }
 }

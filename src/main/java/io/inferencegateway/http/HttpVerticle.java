@@ -23,14 +23,20 @@ import java.util.concurrent.TimeUnit;
 public final class HttpVerticle extends VerticleBase {
 
   private final GatewayConfig config;
+  private final int port;
   private final QueueLimits limits;
   private final GatewayMetrics metrics;
   private final String version;
   private HttpServer server;
 
-  public HttpVerticle(GatewayConfig config, QueueLimits limits, GatewayMetrics metrics,
+  /**
+   * {@code port} is where to listen: the configured one, or -1 for a free port shared by every
+   * instance (0 would give each instance a port of its own).
+   */
+  public HttpVerticle(GatewayConfig config, int port, QueueLimits limits, GatewayMetrics metrics,
       String version) {
     this.config = config;
+    this.port = port;
     this.limits = limits;
     this.metrics = metrics;
     this.version = version;
@@ -40,19 +46,19 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     return vertx.createHttpServer(new HttpServerOptions()
             .setHost(config.http().host())
-            .setPort(config.http().port()))
+            .setPort(port))
         .requestHandler(router())
         .listen()
         .onSuccess(listening -> server = listening);
   }
 
   /**
-   * Stops accepting connections and gives requests in flight up to the inference timeout to
+   * Stops accepting connections and gives requests in flight up to the shutdown grace period to
    * finish, so a rolling restart loses no answer.
    */
   @Override
   public Future<?> stop() {
-    return server.shutdown(config.inference().timeoutMs(), TimeUnit.MILLISECONDS);
+    return server.shutdown(config.shutdown().graceMs(), TimeUnit.MILLISECONDS);
   }
 
   /** The port actually bound, which differs from the configured one when that was 0. */
@@ -64,9 +70,9 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     ModelCatalog catalog = new ModelCatalog(config.models());
     ModelCaller caller = new ModelCaller(vertx, metrics, config.inference());
-    Admission admission = new Admission(catalog, limits, metrics);
+    Admission admission = new Admission(catalog, limits, caller);
     ModelHealthChecks health =
-        ModelHealthChecks.create(vertx, catalog.names(), config.health().timeoutMs());
+        ModelHealthChecks.create(vertx, catalog.models(), config.health().timeoutMs());
     BodyHandler body = BodyHandler.create(false)
         .setBodyLimit(config.http().maxBodyBytes());
 

@@ -3,9 +3,8 @@ package io.inferencegateway.http;
 import io.inferencegateway.config.InferenceConfig;
 import io.inferencegateway.config.ModelConfig;
 import io.inferencegateway.metrics.GatewayMetrics;
-import io.inferencegateway.metrics.ModelMetrics;
 import io.inferencegateway.metrics.Outcome;
-import io.inferencegateway.model.InferenceException;
+import io.inferencegateway.model.RequestFailure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -15,65 +14,62 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Sends admitted requests to model workers over the event bus within the inference timeout,
- * counts how each request ended, and reads request bodies as JSON objects.
+ * Sends admitted requests to model workers over the event bus, waiting no longer than the
+ * request's deadline; counts how each request ended; reads request bodies as JSON objects.
  */
 final class ModelCaller {
 
   private final Vertx vertx;
   private final GatewayMetrics metrics;
-  private final DeliveryOptions options;
-  private final long timeoutMs;
+  private final long timeoutNanos;
 
   ModelCaller(Vertx vertx, GatewayMetrics metrics, InferenceConfig config) {
     this.vertx = vertx;
     this.metrics = metrics;
-    this.timeoutMs = config.timeoutMs();
-    this.options = new DeliveryOptions().setSendTimeout(config.timeoutMs());
+    this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.timeoutMs());
   }
 
-  /** Wall-clock time after which the model should not start this request any more. */
-  long deadline() {
-    return System.currentTimeMillis() + timeoutMs;
+  /** When the request's answer is due: the configured timeout after its arrival. */
+  long deadlineNanos(RoutingContext ctx) {
+    return AccessLog.arrivalNanos(ctx) + timeoutNanos;
   }
 
-  /** Sends a request to a model; the future fails with what {@link ErrorReplies} answers. */
-  <R> Future<R> call(ModelConfig model, String address, Object request) {
-    ModelMetrics counts = metrics.model(model.name(), model.version());
+  /**
+   * Sends a request to a model; the future fails with a {@link RequestFailure}. The event-bus
+   * hop gets what is left of the deadline, so a late answer is a timeout whatever the hop took.
+   */
+  <R> Future<R> call(ModelConfig model, String address, Object request, long deadlineNanos) {
+    long leftMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(leftMs);
     return vertx.eventBus().<R>request(address, request, options)
-        .map(reply -> reply.body())
-        .andThen(done ->
-            counts.request(done.succeeded() ? Outcome.SUCCESS : outcomeOf(done.cause())));
+        .<R>map(reply -> reply.body())
+        .recover(failure -> Future.failedFuture(RequestFailure.of(failure, model.name())))
+        .andThen(done -> metrics.model(model.name(), model.version()).request(done.succeeded()
+            ? Outcome.SUCCESS : ErrorReplies.outcomeOf(((RequestFailure) done.cause()).kind())));
   }
 
-  /** Counts a request refused before it reached the model. */
-  void refused(ModelConfig model) {
-    metrics.model(model.name(), model.version()).request(Outcome.CLIENT_ERROR);
-  }
-
-  private static Outcome outcomeOf(Throwable failure) {
-    int status = ErrorReplies.statusOf(failure);
-    if (status == InferenceException.TIMEOUT) {
-      return Outcome.TIMEOUT;
-    }
-    return status >= 400 && status < 500 ? Outcome.CLIENT_ERROR : Outcome.FAILURE;
+  /** Counts and answers a request refused before it reached the model. */
+  void refuse(RoutingContext ctx, ModelConfig model, RequestFailure failure) {
+    metrics.model(model.name(), model.version()).request(ErrorReplies.outcomeOf(failure.kind()));
+    ErrorReplies.send(ctx, failure);
   }
 
   static JsonObject jsonBody(RoutingContext ctx) {
     Buffer body = ctx.body().buffer();
     if (body == null || body.length() == 0) {
-      throw HttpError.badRequest("the request has no body; expected a JSON object");
+      throw RequestFailure.badRequest("the request has no body; expected a JSON object");
     }
     Object json;
     try {
       json = Json.decodeValue(body);
     } catch (DecodeException e) {
-      throw HttpError.badRequest("the body is not valid JSON: " + firstLine(e));
+      throw RequestFailure.badRequest("the body is not valid JSON: " + firstLine(e));
     }
     if (!(json instanceof JsonObject object)) {
-      throw HttpError.badRequest("the body must be a JSON object, not "
+      throw RequestFailure.badRequest("the body must be a JSON object, not "
           + (json instanceof JsonArray ? "an array" : "a single value"));
     }
     return object;

@@ -1,6 +1,7 @@
 package io.inferencegateway.http;
 
 import io.inferencegateway.config.ModelConfig;
+import io.inferencegateway.model.RequestFailure;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,18 +15,18 @@ final class ModelCatalog {
     configs.forEach(config -> models.put(config.name(), config));
   }
 
-  List<String> names() {
-    return List.copyOf(models.keySet());
+  List<ModelConfig> models() {
+    return List.copyOf(models.values());
   }
 
   /** The model a URL names; {@code version} is null when the URL names none. */
   ModelConfig resolve(String name, String version) {
     ModelConfig model = models.get(name);
     if (model == null) {
-      throw HttpError.notFound("unknown model '" + name + "'");
+      throw RequestFailure.notFound("unknown model '" + name + "'");
     }
     if (version != null && !version.equals(model.version())) {
-      throw HttpError.notFound("model '" + name + "' has no version '" + version
+      throw RequestFailure.notFound("model '" + name + "' has no version '" + version
           + "'; available: " + model.version());
     }
     return model;

@@ -6,7 +6,10 @@ import io.inferencegateway.health.ModelProbe;
 import io.inferencegateway.model.InferRequest;
 import io.inferencegateway.model.InferResult;
 import io.inferencegateway.model.ModelAddresses;
+import io.inferencegateway.model.ModelStatus;
+import io.inferencegateway.model.RequestFailure;
 import io.inferencegateway.model.Tensor;
+import io.inferencegateway.model.TensorSpec;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,7 +22,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
-import java.util.stream.Collectors;
 
 /** The Open Inference Protocol (KServe V2) REST routes. */
 final class OipRoutes {
@@ -57,29 +59,26 @@ final class OipRoutes {
       if (result.succeeded() && CheckResult.isUp(result.result())) {
         ctx.response().end();
       } else {
-        ErrorReplies.send(ctx, 503, "not ready: " + notReady(result.result()));
+        ErrorReplies.send(ctx, 503, "not ready: "
+            + ModelHealthChecks.notReady(result.result()));
       }
     });
   }
 
   private void modelMetadata(RoutingContext ctx) {
-    withStatus(ctx, (model, status) -> {
-      if (!status.containsKey("inputs")) {
-        ErrorReplies.send(ctx, 503, notReadyMessage(model, status));
-        return;
-      }
-      sendJson(ctx, new JsonObject()
-          .put("name", model.name())
-          .put("versions", new JsonArray().add(model.version()))
-          .put("platform", PLATFORM)
-          .put("inputs", status.getJsonArray("inputs"))
-          .put("outputs", status.getJsonArray("outputs")));
-    });
+    withStatus(ctx, (model, status) -> status.loaded().ifPresentOrElse(
+        loaded -> sendJson(ctx, new JsonObject()
+            .put("name", model.name())
+            .put("versions", new JsonArray().add(model.version()))
+            .put("platform", PLATFORM)
+            .put("inputs", TensorSpec.toJson(loaded.signature().inputs()))
+            .put("outputs", TensorSpec.toJson(loaded.signature().outputs()))),
+        () -> ErrorReplies.send(ctx, 503, notReadyMessage(model, status))));
   }
 
   private void modelReady(RoutingContext ctx) {
     withStatus(ctx, (model, status) -> {
-      if (ModelProbe.isReady(status)) {
+      if (status.isReady()) {
         ctx.response().end();
       } else {
         ErrorReplies.send(ctx, 503, notReadyMessage(model, status));
@@ -94,38 +93,38 @@ final class OipRoutes {
     try {
       JsonObject body = ModelCaller.jsonBody(ctx);
       id = responseId(body, ctx);
-      request = parse(body, AccessLog.arrivalNanos(ctx));
-    } catch (HttpError e) {
-      caller.refused(model);
-      ErrorReplies.send(ctx, e.status(), e.getMessage());
+      request = parse(body, AccessLog.arrivalNanos(ctx), caller.deadlineNanos(ctx));
+    } catch (RequestFailure e) {
+      caller.refuse(ctx, model, e);
       return;
     }
-    caller.<InferResult>call(model, ModelAddresses.infer(model.name()), request)
+    caller.<InferResult>call(model, ModelAddresses.infer(model.name()), request,
+            request.deadlineNanos())
         .onSuccess(result -> sendJson(ctx, response(model, id, result)))
-        .onFailure(failure -> ErrorReplies.send(ctx, model.name(), failure));
+        .onFailure(failure -> ErrorReplies.send(ctx, (RequestFailure) failure));
   }
 
-  private InferRequest parse(JsonObject body, long arrivalNanos) {
+  private static InferRequest parse(JsonObject body, long arrivalNanos, long deadlineNanos) {
     Object inputsField = body.getValue("inputs");
     if (inputsField == null) {
-      throw HttpError.badRequest("the request has no 'inputs'");
+      throw RequestFailure.badRequest("the request has no 'inputs'");
     }
     if (!(inputsField instanceof JsonArray inputs) || inputs.isEmpty()) {
-      throw HttpError.badRequest("'inputs' must be a non-empty array");
+      throw RequestFailure.badRequest("'inputs' must be a non-empty array");
     }
     List<Tensor> tensors = new ArrayList<>(inputs.size());
     Set<String> names = new HashSet<>();
     for (int i = 0; i < inputs.size(); i++) {
       if (!(inputs.getValue(i) instanceof JsonObject input)) {
-        throw HttpError.badRequest("inputs[" + i + "] must be an object");
+        throw RequestFailure.badRequest("inputs[" + i + "] must be an object");
       }
       Tensor tensor = TensorJson.read(input, "inputs[" + i + "]");
       if (!names.add(tensor.name())) {
-        throw HttpError.badRequest("input '" + tensor.name() + "' is given twice");
+        throw RequestFailure.badRequest("input '" + tensor.name() + "' is given twice");
       }
       tensors.add(tensor);
     }
-    return new InferRequest(tensors, requestedOutputs(body), arrivalNanos, caller.deadline());
+    return new InferRequest(tensors, requestedOutputs(body), arrivalNanos, deadlineNanos);
   }
 
   private static List<String> requestedOutputs(JsonObject body) {
@@ -134,12 +133,12 @@ final class OipRoutes {
       return List.of();
     }
     if (!(field instanceof JsonArray outputs)) {
-      throw HttpError.badRequest("'outputs' must be an array");
+      throw RequestFailure.badRequest("'outputs' must be an array");
     }
     List<String> names = new ArrayList<>(outputs.size());
     for (int i = 0; i < outputs.size(); i++) {
       if (!(outputs.getValue(i) instanceof JsonObject output)) {
-        throw HttpError.badRequest("outputs[" + i + "] must be an object");
+        throw RequestFailure.badRequest("outputs[" + i + "] must be an object");
       }
       names.add(TensorJson.requireString(output, "name", "outputs[" + i + "]"));
     }
@@ -153,7 +152,7 @@ final class OipRoutes {
       return AccessLog.requestId(ctx);
     }
     if (!(id instanceof String text)) {
-      throw HttpError.badRequest("'id' must be a string");
+      throw RequestFailure.badRequest("'id' must be a string");
     }
     return text;
   }
@@ -168,43 +167,25 @@ final class OipRoutes {
         .put("outputs", outputs);
   }
 
-  private void withStatus(RoutingContext ctx, BiConsumer<ModelConfig, JsonObject> then) {
+  private void withStatus(RoutingContext ctx, BiConsumer<ModelConfig, ModelStatus> then) {
     ModelConfig model;
     try {
       model = resolve(ctx);
-    } catch (HttpError e) {
-      ErrorReplies.send(ctx, e.status(), e.getMessage());
+    } catch (RequestFailure e) {
+      ErrorReplies.send(ctx, e);
       return;
     }
-    probe.status(model.name()).onSuccess(status -> then.accept(model, status));
+    probe.status(model).onSuccess(status -> then.accept(model, status));
   }
 
   private ModelConfig resolve(RoutingContext ctx) {
     return catalog.resolve(ctx.pathParam("name"), ctx.pathParam("version"));
   }
 
-  private static String notReadyMessage(ModelConfig model, JsonObject status) {
-    return "model '" + model.name() + "' is not ready (" + describe(status) + ")";
+  private static String notReadyMessage(ModelConfig model, ModelStatus status) {
+    return "model '" + model.name() + "' is not ready (" + status.describe() + ")";
   }
 
-  private static String notReady(CheckResult result) {
-    if (result == null || result.getChecks() == null) {
-      return "health could not be checked";
-    }
-    return result.getChecks().stream()
-        .filter(check -> !CheckResult.isUp(check))
-        .map(check -> check.getId() + " (" + describe(check.getData()) + ")")
-        .collect(Collectors.joining(", "));
-  }
-
-  /** A model's state and, when it has one, the error behind it. */
-  private static String describe(JsonObject status) {
-    if (status == null) {
-      return "DOWN";
-    }
-    return status.getString("state", "DOWN")
-        + (status.containsKey("error") ? ": " + status.getString("error") : "");
-  }
 
   static void sendJson(RoutingContext ctx, JsonObject json) {
     ctx.response()

@@ -4,6 +4,7 @@ import io.inferencegateway.config.ModelConfig;
 import io.inferencegateway.model.ModelAddresses;
 import io.inferencegateway.model.PredictRequest;
 import io.inferencegateway.model.PredictResult;
+import io.inferencegateway.model.RequestFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -39,35 +40,35 @@ final class PredictRoutes {
     PredictRequest request;
     try {
       request = new PredictRequest(instances(ModelCaller.jsonBody(ctx)),
-          AccessLog.arrivalNanos(ctx), caller.deadline());
-    } catch (HttpError e) {
-      caller.refused(model);
-      ErrorReplies.send(ctx, e.status(), e.getMessage());
+          AccessLog.arrivalNanos(ctx), caller.deadlineNanos(ctx));
+    } catch (RequestFailure e) {
+      caller.refuse(ctx, model, e);
       return;
     }
-    caller.<PredictResult>call(model, ModelAddresses.predict(model.name()), request)
+    caller.<PredictResult>call(model, ModelAddresses.predict(model.name()), request,
+            request.deadlineNanos())
         .onSuccess(result ->
             OipRoutes.sendJson(ctx, new JsonObject().put("predictions", result.predictions())))
-        .onFailure(failure -> ErrorReplies.send(ctx, model.name(), failure));
+        .onFailure(failure -> ErrorReplies.send(ctx, (RequestFailure) failure));
   }
 
   private static List<Map<String, Double>> instances(JsonObject body) {
     Object field = body.getValue("instances");
     if (field == null) {
-      throw HttpError.badRequest("the request has no 'instances'");
+      throw RequestFailure.badRequest("the request has no 'instances'");
     }
     if (!(field instanceof JsonArray array) || array.isEmpty()) {
-      throw HttpError.badRequest("'instances' must be a non-empty array");
+      throw RequestFailure.badRequest("'instances' must be a non-empty array");
     }
     List<Map<String, Double>> instances = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
       if (!(array.getValue(i) instanceof JsonObject instance)) {
-        throw HttpError.badRequest("instances[" + i + "] must be an object of feature values");
+        throw RequestFailure.badRequest("instances[" + i + "] must be an object of feature values");
       }
       Map<String, Double> features = new HashMap<>();
       for (Map.Entry<String, Object> feature : instance) {
         if (!(feature.getValue() instanceof Number value)) {
-          throw HttpError.badRequest("instances[" + i + "]." + feature.getKey()
+          throw RequestFailure.badRequest("instances[" + i + "]." + feature.getKey()
               + " must be a number, got " + feature.getValue());
         }
         features.put(feature.getKey(), value.doubleValue());

@@ -1,6 +1,7 @@
 package io.inferencegateway.http;
 
 import io.inferencegateway.model.DataType;
+import io.inferencegateway.model.RequestFailure;
 import io.inferencegateway.model.Tensor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,25 +23,25 @@ final class TensorJson {
     where = "input '" + name + "'";
     String typeName = requireString(json, "datatype", where);
     DataType datatype = DataType.fromName(typeName)
-        .orElseThrow(() -> HttpError.badRequest("input '" + json.getString("name")
+        .orElseThrow(() -> RequestFailure.badRequest("input '" + json.getString("name")
             + "' has unknown datatype '" + typeName + "'"));
     if (!datatype.carried()) {
-      throw HttpError.badRequest("input '" + name + "': datatype " + datatype
+      throw RequestFailure.badRequest("input '" + name + "': datatype " + datatype
           + " is not supported; use BOOL, INT32, INT64, FP32 or FP64");
     }
     long[] shape = shape(json, where);
     Object dataField = json.getValue("data");
     if (dataField == null) {
-      throw HttpError.badRequest(where + " has no 'data'");
+      throw RequestFailure.badRequest(where + " has no 'data'");
     }
     if (!(dataField instanceof JsonArray data)) {
-      throw HttpError.badRequest(where + ": 'data' must be an array");
+      throw RequestFailure.badRequest(where + ": 'data' must be an array");
     }
     List<Object> flat = new ArrayList<>();
     flatten(data, shape, where, flat);
     long expected = elementCount(shape, where);
     if (expected != flat.size()) {
-      throw HttpError.badRequest(where + ": shape " + shapeText(shape) + " holds " + expected
+      throw RequestFailure.badRequest(where + ": shape " + shapeText(shape) + " holds " + expected
           + " elements but data has " + flat.size());
     }
     return new Tensor(name, datatype, shape, values(datatype, flat, where));
@@ -61,10 +62,10 @@ final class TensorJson {
   static String requireString(JsonObject json, String key, String where) {
     Object value = json.getValue(key);
     if (value == null) {
-      throw HttpError.badRequest(where + " has no '" + key + "'");
+      throw RequestFailure.badRequest(where + " has no '" + key + "'");
     }
     if (!(value instanceof String text)) {
-      throw HttpError.badRequest(where + ": '" + key + "' must be a string");
+      throw RequestFailure.badRequest(where + ": '" + key + "' must be a string");
     }
     return text;
   }
@@ -72,16 +73,16 @@ final class TensorJson {
   private static long[] shape(JsonObject json, String where) {
     Object value = json.getValue("shape");
     if (value == null) {
-      throw HttpError.badRequest(where + " has no 'shape'");
+      throw RequestFailure.badRequest(where + " has no 'shape'");
     }
     if (!(value instanceof JsonArray dims)) {
-      throw HttpError.badRequest(where + ": 'shape' must be an array of integers");
+      throw RequestFailure.badRequest(where + ": 'shape' must be an array of integers");
     }
     long[] shape = new long[dims.size()];
     for (int i = 0; i < shape.length; i++) {
       Object dim = dims.getValue(i);
       if (!(dim instanceof Integer || dim instanceof Long) || ((Number) dim).longValue() < 0) {
-        throw HttpError.badRequest(where + ": shape dimensions must be non-negative integers, got "
+        throw RequestFailure.badRequest(where + ": shape dimensions must be non-negative integers, got "
             + dim);
       }
       shape[i] = ((Number) dim).longValue();
@@ -93,7 +94,7 @@ final class TensorJson {
     try {
       return Tensor.elementCount(shape);
     } catch (ArithmeticException e) {
-      throw HttpError.badRequest(where + ": shape " + shapeText(shape) + " is too large");
+      throw RequestFailure.badRequest(where + ": shape " + shapeText(shape) + " is too large");
     }
   }
 
@@ -113,7 +114,7 @@ final class TensorJson {
   private static void flattenNested(JsonArray array, long[] shape, int depth, String where,
       List<Object> into) {
     if (depth >= shape.length || array.size() != shape[depth]) {
-      throw HttpError.badRequest(where + ": nested data does not match shape "
+      throw RequestFailure.badRequest(where + ": nested data does not match shape "
           + shapeText(shape) + " at depth " + depth);
     }
     boolean innermost = depth == shape.length - 1;
@@ -123,7 +124,7 @@ final class TensorJson {
       } else if (!(item instanceof JsonArray) && innermost) {
         into.add(item);
       } else {
-        throw HttpError.badRequest(where + ": nested data does not match shape "
+        throw RequestFailure.badRequest(where + ": nested data does not match shape "
             + shapeText(shape) + " at depth " + (depth + 1));
       }
     }
@@ -194,9 +195,9 @@ final class TensorJson {
     return ((Number) value).longValue();
   }
 
-  private static HttpError element(String where, int index, String rule, Object value) {
+  private static RequestFailure element(String where, int index, String rule, Object value) {
     String shown = value instanceof String text ? "\"" + text + "\"" : String.valueOf(value);
-    return HttpError.badRequest(where + ": data[" + index + "] " + rule + ", got " + shown);
+    return RequestFailure.badRequest(where + ": data[" + index + "] " + rule + ", got " + shown);
   }
 
   private static JsonArray data(Tensor tensor) {

@@ -1,6 +1,7 @@
 package io.inferencegateway.metrics;
 
 import java.util.Locale;
+
 /** How an inference request ended, as the {@code outcome} label of the request counter. */
 public enum Outcome {
   SUCCESS,

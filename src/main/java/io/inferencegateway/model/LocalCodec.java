@@ -22,6 +22,7 @@ public final class LocalCodec<T> implements MessageCodec<T, T> {
     register(eventBus, InferResult.class);
     register(eventBus, PredictRequest.class);
     register(eventBus, PredictResult.class);
+    register(eventBus, ModelStatus.class);
   }
 
   private static <T> void register(EventBus eventBus, Class<T> type) {

@@ -4,8 +4,6 @@ import io.inferencegateway.config.ModelConfig;
 import io.inferencegateway.config.OutputKind;
 import io.inferencegateway.config.PredictMapping;
 import io.inferencegateway.metrics.ModelMetrics;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.List;
@@ -26,9 +24,6 @@ public final class ModelRuntime {
 
   private static final Logger LOG = LoggerFactory.getLogger(ModelRuntime.class);
 
-  /** Life-cycle states, as reported in health data. */
-  public enum State { LOADING, READY, FAILED, STUCK }
-
   private final ModelConfig config;
   private final long stuckAfterMillis;
   private final ModelMetrics metrics;
@@ -38,20 +33,15 @@ public final class ModelRuntime {
   private volatile String loadError;
   private volatile double loadSeconds = Double.NaN;
 
-  /** A loaded model; its signature is rendered once, since every health probe reports it. */
   private record Loaded(OnnxModel onnx, Optional<TribuoPredictor<?>> tribuo, long loadMillis,
-      Instant loadedAt, JsonArray inputs, JsonArray outputs) {
-
-    Loaded(OnnxModel onnx, Optional<TribuoPredictor<?>> tribuo, long loadMillis) {
-      this(onnx, tribuo, loadMillis, Instant.now(), specs(onnx.inputs()), specs(onnx.outputs()));
-    }
+      Instant loadedAt) {
   }
 
   public ModelRuntime(ModelConfig config, long stuckAfterMillis, ModelMetrics metrics) {
     this.config = config;
     this.stuckAfterMillis = stuckAfterMillis;
     this.metrics = metrics;
-    metrics.watch(() -> state() == State.READY ? 1 : 0, () -> loadSeconds);
+    metrics.watch(() -> state() == ModelState.READY ? 1 : 0, () -> loadSeconds);
   }
 
   public ModelConfig config() {
@@ -73,7 +63,7 @@ public final class ModelRuntime {
       Optional<TribuoPredictor<?>> tribuo = openTribuo(onnx);
       long millis = (System.nanoTime() - start) / 1_000_000;
       loadSeconds = (System.nanoTime() - start) / 1e9;
-      loaded = new Loaded(onnx, tribuo, millis);
+      loaded = new Loaded(onnx, tribuo, millis, Instant.now());
       LOG.info("Loaded model {} version {} from {} in {} ms", config.name(), config.version(),
           config.path(), millis);
     } catch (Exception e) {
@@ -95,14 +85,14 @@ public final class ModelRuntime {
 
   /** The named-feature predictor, when configured; the session is closed if it cannot open. */
   private Optional<TribuoPredictor<?>> openTribuo(OnnxModel onnx) throws Exception {
-    if (config.predict().isEmpty()) {
+    if (config.predictMapping().isEmpty()) {
       return Optional.empty();
     }
     try {
-      PredictMapping mapping = config.predict().get();
-      TensorSpec input = single("input", onnx.inputs());
+      PredictMapping mapping = config.predictMapping().get();
+      TensorSpec input = single("input", onnx.signature().inputs());
       requireWidth(input, mapping.features().size(), "features");
-      requireWidth(single("output", onnx.outputs()), mapping.outputs().size(),
+      requireWidth(single("output", onnx.signature().outputs()), mapping.outputs().size(),
           mapping.kind() == OutputKind.CLASSIFICATION ? "labels" : "targets");
       return Optional.of(TribuoPredictor.open(config.path(), input.name(), mapping));
     } catch (Exception e) {
@@ -118,50 +108,42 @@ public final class ModelRuntime {
 
   public PredictResult predict(PredictRequest request) {
     Loaded model = ready();
-    TribuoPredictor<?> tribuo = model.tribuo().orElseThrow(() -> new InferenceException(
-        InferenceException.BAD_REQUEST, "model '" + config.name()
+    TribuoPredictor<?> tribuo = model.tribuo().orElseThrow(() -> RequestFailure.badRequest(
+        "model '" + config.name()
             + "' has no named-feature mapping; send tensors to /v2/models/" + config.name()
             + "/infer instead"));
     return tracked(request.arrivalNanos(), () -> tribuo.predict(request));
   }
 
-  public State state() {
+  public ModelState state() {
     if (loadError != null) {
-      return State.FAILED;
+      return ModelState.FAILED;
     }
     if (loaded == null) {
-      return State.LOADING;
+      return ModelState.LOADING;
     }
-    return longestRunMillis() > stuckAfterMillis ? State.STUCK : State.READY;
+    return longestRunMillis() > stuckAfterMillis ? ModelState.STUCK : ModelState.READY;
   }
 
-  /** The model's health report: state, version and, depending on state, signature or cause. */
-  public JsonObject status() {
-    State state = state();
-    JsonObject status = new JsonObject()
-        .put("state", state.name())
-        .put("version", config.version());
+  /** The model's state as a probe reports it: once loaded its signature and load facts. */
+  public ModelStatus status() {
+    ModelState state = state();
+    Optional<String> error = switch (state) {
+      case FAILED -> Optional.of(loadError);
+      case STUCK -> Optional.of("an inference has been running for " + longestRunMillis()
+          + " ms, longer than the limit of " + stuckAfterMillis + " ms");
+      default -> Optional.empty();
+    };
     Loaded model = loaded;
-    switch (state) {
-      case FAILED -> status.put("error", loadError);
-      case STUCK -> status.put("error", "an inference has been running for "
-          + longestRunMillis() + " ms, longer than the limit of " + stuckAfterMillis + " ms");
-      default -> { }
-    }
-    if (model != null) {
-      status.put("loadTimeMs", model.loadMillis())
-          .put("loadedAt", model.loadedAt().toString())
-          .put("inputs", model.inputs())
-          .put("outputs", model.outputs())
-          .put("running", runningSince.size());
-    }
-    return status;
+    return new ModelStatus(state, config.version(), error, Optional.ofNullable(model)
+        .map(done -> new ModelStatus.Loaded(done.onnx().signature(), done.loadMillis(),
+            done.loadedAt(), runningSince.size())));
   }
 
   private Loaded ready() {
     Loaded model = loaded;
     if (model == null) {
-      throw new InferenceException(InferenceException.UNAVAILABLE, "model '" + config.name()
+      throw new RequestFailure(RequestFailure.Kind.NOT_READY, "model '" + config.name()
           + "' is not ready: " + (loadError != null ? loadError : "still loading"));
     }
     return model;
@@ -206,11 +188,5 @@ public final class ModelRuntime {
       throw new IllegalStateException("predict." + key + " names " + names + " but the model's "
           + tensor.name() + " has " + columns + " columns");
     }
-  }
-
-  private static JsonArray specs(Iterable<TensorSpec> specs) {
-    JsonArray array = new JsonArray();
-    specs.forEach(spec -> array.add(spec.toJson()));
-    return array;
   }
 }

@@ -36,27 +36,29 @@ public final class ModelVerticle extends VerticleBase {
 
   private void onInfer(Message<InferRequest> message) {
     InferRequest request = message.body();
-    answer(message, request.deadlineMillis(), () -> runtime.infer(request));
+    answer(message, request.deadlineNanos(), () -> runtime.infer(request));
   }
 
   private void onPredict(Message<PredictRequest> message) {
     PredictRequest request = message.body();
-    answer(message, request.deadlineMillis(), () -> runtime.predict(request));
+    answer(message, request.deadlineNanos(), () -> runtime.predict(request));
   }
 
-  private void answer(Message<?> message, long deadlineMillis, Supplier<?> work) {
-    if (System.currentTimeMillis() > deadlineMillis) {
+  private void answer(Message<?> message, long deadlineNanos, Supplier<?> work) {
+    if (System.nanoTime() - deadlineNanos > 0) {
       // The caller has given up already; running the request would only delay the next one.
-      message.fail(InferenceException.TIMEOUT, "the request expired while queued");
+      new RequestFailure(RequestFailure.Kind.TIMED_OUT, "model '" + runtime.config().name()
+          + "' could not start the request before its deadline").failReply(message);
       return;
     }
     try {
       message.reply(work.get());
-    } catch (InferenceException e) {
-      message.fail(e.status(), e.getMessage());
+    } catch (RequestFailure e) {
+      e.failReply(message);
     } catch (RuntimeException e) {
       LOG.error("Model {} failed a request", runtime.config().name(), e);
-      message.fail(InferenceException.INTERNAL, "inference failed: " + e);
+      new RequestFailure(RequestFailure.Kind.INTERNAL, "inference failed: " + e)
+          .failReply(message);
     }
   }
 }

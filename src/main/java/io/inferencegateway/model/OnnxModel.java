@@ -29,12 +29,15 @@ public final class OnnxModel implements AutoCloseable {
   private final OrtSession session;
   private final Map<String, TensorSpec> inputs;
   private final Map<String, TensorSpec> outputs;
+  private final ModelSignature signature;
 
   private OnnxModel(OrtEnvironment env, OrtSession session) throws OrtException {
     this.env = env;
     this.session = session;
     this.inputs = specs(session.getInputInfo());
     this.outputs = specs(session.getOutputInfo());
+    this.signature =
+        new ModelSignature(List.copyOf(inputs.values()), List.copyOf(outputs.values()));
   }
 
   /** Opens the file; fails with a message fit for the model's health report. */
@@ -49,12 +52,8 @@ public final class OnnxModel implements AutoCloseable {
     }
   }
 
-  public List<TensorSpec> inputs() {
-    return List.copyOf(inputs.values());
-  }
-
-  public List<TensorSpec> outputs() {
-    return List.copyOf(outputs.values());
+  public ModelSignature signature() {
+    return signature;
   }
 
   /** Checks the request against the model's signature, runs it and copies the outputs out. */
@@ -72,7 +71,7 @@ public final class OnnxModel implements AutoCloseable {
         for (String name : wanted) {
           Optional<OnnxValue> value = result.get(name);
           if (value.isEmpty() || !(value.get() instanceof OnnxTensor tensor)) {
-            throw new InferenceException(InferenceException.INTERNAL,
+            throw new RequestFailure(RequestFailure.Kind.INTERNAL,
                 "the model produced no tensor for output '" + name + "'");
           }
           tensors.add(OnnxTensors.fromOnnx(name, tensor));
@@ -143,17 +142,17 @@ public final class OnnxModel implements AutoCloseable {
   }
 
   /** ONNX Runtime rejects some inputs only when it runs them; those are the client's fault. */
-  private static InferenceException runFailure(OrtException e) {
+  private static RequestFailure runFailure(OrtException e) {
     return switch (e.getCode()) {
       case ORT_INVALID_ARGUMENT ->
           badRequest("the model rejected the input: " + e.getMessage());
-      default -> new InferenceException(InferenceException.INTERNAL,
+      default -> new RequestFailure(RequestFailure.Kind.INTERNAL,
           "inference failed: " + e.getMessage());
     };
   }
 
-  private static InferenceException badRequest(String message) {
-    return new InferenceException(InferenceException.BAD_REQUEST, message);
+  private static RequestFailure badRequest(String message) {
+    return RequestFailure.badRequest(message);
   }
 
   /** Tensor inputs and outputs only: maps and sequences have no form in the protocol. */

@@ -26,7 +26,7 @@ final class OnnxTensors {
       case INT64 -> OnnxTensor.createTensor(env, LongBuffer.wrap((long[]) tensor.data()), shape);
       case BOOL -> OnnxTensor.createTensor(env, booleanBytes((boolean[]) tensor.data()), shape,
           OnnxJavaType.BOOL);
-      default -> throw new InferenceException(InferenceException.BAD_REQUEST,
+      default -> throw RequestFailure.badRequest(
           "datatype " + tensor.datatype() + " is not supported");
     };
   }
@@ -41,7 +41,7 @@ final class OnnxTensors {
       case INT32 -> new Tensor(name, DataType.INT32, shape, ints(tensor.getIntBuffer()));
       case INT64 -> new Tensor(name, DataType.INT64, shape, longs(tensor.getLongBuffer()));
       case BOOL -> new Tensor(name, DataType.BOOL, shape, booleans(tensor.getByteBuffer()));
-      default -> throw new InferenceException(InferenceException.BAD_REQUEST,
+      default -> throw RequestFailure.badRequest(
           "output '" + name + "' has element type " + info.type + ", which the gateway cannot return");
     };
   }

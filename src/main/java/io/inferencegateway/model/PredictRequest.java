@@ -8,5 +8,5 @@ import java.util.Map;
  * the arrival time and deadline as in {@link InferRequest}.
  */
 public record PredictRequest(List<Map<String, Double>> instances, long arrivalNanos,
-    long deadlineMillis) {
+    long deadlineNanos) {
 }

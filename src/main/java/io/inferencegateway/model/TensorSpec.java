@@ -2,6 +2,7 @@ package io.inferencegateway.model;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /** A model input or output as the protocol's metadata describes it: -1 marks a dynamic dimension. */
 public record TensorSpec(String name, DataType datatype, long[] shape) {
@@ -14,13 +15,10 @@ public record TensorSpec(String name, DataType datatype, long[] shape) {
     return new JsonObject().put("name", name).put("datatype", datatype.name()).put("shape", dims);
   }
 
-  public static TensorSpec fromJson(JsonObject json) {
-    JsonArray dims = json.getJsonArray("shape");
-    long[] shape = new long[dims.size()];
-    for (int i = 0; i < shape.length; i++) {
-      shape[i] = dims.getLong(i);
-    }
-    return new TensorSpec(
-        json.getString("name"), DataType.valueOf(json.getString("datatype")), shape);
+  /** Specs as the protocol's metadata lists them. */
+  public static JsonArray toJson(List<TensorSpec> specs) {
+    JsonArray array = new JsonArray();
+    specs.forEach(spec -> array.add(spec.toJson()));
+    return array;
   }
 }

@@ -99,8 +99,8 @@ public final class TribuoPredictor<T extends Output<T>> {
     return new ArrayExample<>(factory.getUnknownOutput(), names, values);
   }
 
-  private InferenceException badInstance(int index, String problem) {
-    return new InferenceException(InferenceException.BAD_REQUEST, "instances[" + index + "] "
+  private RequestFailure badInstance(int index, String problem) {
+    return RequestFailure.badRequest("instances[" + index + "] "
         + problem + "; the model's features are " + String.join(", ", features));
   }
 

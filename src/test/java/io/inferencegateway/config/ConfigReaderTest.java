@@ -3,14 +3,18 @@ package io.inferencegateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -23,15 +27,21 @@ class ConfigReaderTest {
 
   private static final Path BASE = Path.of("/srv/gateway/conf");
   private static final Path SHIPPED = Path.of("conf/gateway.json");
+  private static final Vertx VERTX = Vertx.vertx();
 
   @TempDir
   Path dir;
+
+  @AfterAll
+  static void closeVertx() {
+    VERTX.close();
+  }
 
   @Nested
   @DisplayName("The shipped conf/gateway.json")
   class Shipped {
 
-    private final GatewayConfig config = ConfigReader.read(SHIPPED);
+    private final GatewayConfig config = read(SHIPPED);
 
     @Test
     void servesTheFourDemoModelsInOrder() {
@@ -42,10 +52,12 @@ class ConfigReaderTest {
     }
 
     @Test
-    void spellsOutTheServerSettings() {
-      assertThat(config.http()).isEqualTo(new HttpConfig("0.0.0.0", 8080, 2, 4L * 1024 * 1024));
-      assertThat(config.health()).isEqualTo(new HealthConfig(2000, 30_000));
-      assertThat(config.inference()).isEqualTo(new InferenceConfig(10_000, 64));
+    void holdsTheDefaultsOrOmitsThem() {
+      GatewayConfig defaults = ConfigReader.parse(minimal(), BASE);
+      assertThat(config.http()).isEqualTo(defaults.http());
+      assertThat(config.health()).isEqualTo(defaults.health());
+      assertThat(config.inference()).isEqualTo(defaults.inference());
+      assertThat(config.shutdown()).isEqualTo(defaults.shutdown());
     }
 
     @Test
@@ -60,16 +72,16 @@ class ConfigReaderTest {
 
     @Test
     void mapsNamedFeaturesForTheIrisModelsOnly() {
-      assertThat(model("iris-classifier").predict()).contains(new PredictMapping(
+      assertThat(model("iris-classifier").predict()).isEqualTo(new PredictMapping(
           OutputKind.CLASSIFICATION,
           List.of("petal_length", "petal_width", "sepal_length", "sepal_width"),
-          List.of("virginica", "setosa", "versicolor")));
-      assertThat(model("iris-regressor").predict()).contains(new PredictMapping(
+          List.of("virginica", "setosa", "versicolor"), null));
+      assertThat(model("iris-regressor").predict()).isEqualTo(new PredictMapping(
           OutputKind.REGRESSION,
           List.of("petal_length", "sepal_length", "sepal_width"),
-          List.of("petal_width")));
-      assertThat(model("mlp").predict()).isEmpty();
-      assertThat(model("type-mix").predict()).isEmpty();
+          null, List.of("petal_width")));
+      assertThat(model("mlp").predictMapping()).isEmpty();
+      assertThat(model("type-mix").predictMapping()).isEmpty();
     }
 
     private ModelConfig model(String name) {
@@ -86,19 +98,20 @@ class ConfigReaderTest {
     @Test
     void httpListensOnPort8080OfEveryInterfaceWithOneInstancePerCore() {
       assertThat(config.http()).isEqualTo(new HttpConfig("0.0.0.0", 8080,
-          Runtime.getRuntime().availableProcessors(), 4L * 1024 * 1024));
+          Math.min(64, Runtime.getRuntime().availableProcessors()), 4L * 1024 * 1024));
     }
 
     @Test
-    void healthAndInferenceTakeTheDocumentedLimits() {
-      assertThat(config.health()).isEqualTo(new HealthConfig(2000, 30_000));
-      assertThat(config.inference()).isEqualTo(new InferenceConfig(10_000, 64));
+    void healthInferenceAndShutdownTakeTheDocumentedLimits() {
+      assertThat(config.health()).isEqualTo(new HealthConfig(2000L, 30_000L));
+      assertThat(config.inference()).isEqualTo(new InferenceConfig(10_000L, 64));
+      assertThat(config.shutdown()).isEqualTo(new ShutdownConfig(8_000L));
     }
 
     @Test
     void modelIsVersionOneWithOneInstanceAndNoPredictMapping() {
       assertThat(config.models()).containsExactly(
-          new ModelConfig("m", "1", BASE.resolve("m.onnx"), 1, Optional.empty()));
+          new ModelConfig("m", "1", BASE.resolve("m.onnx"), 1, null));
     }
 
     @Test
@@ -137,7 +150,7 @@ class ConfigReaderTest {
     @Test
     void readResolvesModelPathsAgainstTheFileFolder() throws IOException {
       Path file = write("gateway.json", minimal().encode());
-      assertThat(ConfigReader.read(file).models().get(0).path()).isEqualTo(dir.resolve("m.onnx"));
+      assertThat(read(file).models().get(0).path()).isEqualTo(dir.resolve("m.onnx"));
     }
 
     @Test
@@ -154,7 +167,7 @@ class ConfigReaderTest {
     @Test
     void missingModelsIsRejected() {
       assertThat(parseRejection(new JsonObject()))
-          .isEqualTo("missing required key models");
+          .isEqualTo("models: required but missing");
     }
 
     @Test
@@ -166,32 +179,32 @@ class ConfigReaderTest {
     @Test
     void modelsAsObjectIsRejected() {
       assertThat(parseRejection(new JsonObject().put("models", model("m", "m.onnx"))))
-          .startsWith("models must be a non-empty array");
+          .startsWith("models: must be an array of objects");
     }
 
     @Test
     void modelThatIsNotAnObjectIsRejected() {
       JsonObject json = new JsonObject()
           .put("models", new JsonArray().add(model("m", "m.onnx")).add("n"));
-      assertThat(parseRejection(json)).isEqualTo("models[1] must be an object");
+      assertThat(parseRejection(json)).isEqualTo("models[1]: must be an object, got \"n\"");
     }
 
     @Test
     void modelMissingNameIsRejected() {
       JsonObject json = config(model("m", "m.onnx"), new JsonObject().put("path", "n.onnx"));
-      assertThat(parseRejection(json)).contains("missing").contains("models[1].name");
+      assertThat(parseRejection(json)).isEqualTo("models[1].name: required but missing");
     }
 
     @Test
     void modelMissingPathIsRejected() {
       JsonObject json = config(new JsonObject().put("name", "m"));
-      assertThat(parseRejection(json)).contains("missing").contains("models[0].path");
+      assertThat(parseRejection(json)).isEqualTo("models[0].path: required but missing");
     }
 
     @Test
     void duplicateModelNameIsRejected() {
       JsonObject json = config(model("m", "a.onnx"), model("n", "b.onnx"), model("m", "c.onnx"));
-      assertThat(parseRejection(json)).contains("duplicate model name").contains("\"m\"");
+      assertThat(parseRejection(json)).isEqualTo("models[2].name: duplicate model name \"m\"");
     }
 
     @Test
@@ -230,13 +243,15 @@ class ConfigReaderTest {
     @Test
     void zeroInstancesIsRejected() {
       JsonObject json = config(model("m", "m.onnx").put("instances", 0));
-      assertThat(parseRejection(json)).contains("models[0].instances").contains("got 0");
+      assertThat(parseRejection(json))
+          .isEqualTo("models[0].instances: must be an integer from 1 to 64, got 0");
     }
 
     @Test
     void fractionalInstancesIsRejected() {
       JsonObject json = config(model("m", "m.onnx").put("instances", 1.5));
-      assertThat(parseRejection(json)).contains("models[0].instances").contains("integer");
+      assertThat(parseRejection(json))
+          .isEqualTo("models[0].instances: must be an integer, got 1.5");
     }
   }
 
@@ -247,9 +262,9 @@ class ConfigReaderTest {
     @Test
     void nullForARequiredKeyCountsAsMissing() {
       assertThat(parseRejection(config(model("m", "a.onnx").putNull("name"))))
-          .contains("missing required key models[0].name");
+          .isEqualTo("models[0].name: required but missing");
       assertThat(parseRejection(config(model("m", "a.onnx").putNull("path"))))
-          .contains("missing required key models[0].path");
+          .isEqualTo("models[0].path: required but missing");
     }
 
     @Test
@@ -262,27 +277,27 @@ class ConfigReaderTest {
     @Test
     void pathThatIsNoFilePathIsRejected() {
       assertThat(parseRejection(config(model("m", "a\u0000.onnx"))))
-          .contains("models[0].path").contains("not a valid file path");
+          .startsWith("models[0].path: must be a valid file path, got ");
     }
 
     @Test
     void typoInModelIsRejectedByName() {
       JsonObject json = config(model("m", "a.onnx"), model("n", "b.onnx").put("instnaces", 2));
-      assertThat(parseRejection(json))
-          .contains("unknown key \"instnaces\"").contains("models[1]").contains("instances");
+      assertThat(parseRejection(json)).isEqualTo("models[1]: unknown key \"instnaces\" "
+          + "(allowed: instances, name, path, predict, version)");
     }
 
     @Test
     void typoInHealthIsRejectedByName() {
       JsonObject json = minimal().put("health", new JsonObject().put("timeoutMS", 500));
       assertThat(parseRejection(json))
-          .contains("unknown key \"timeoutMS\"").contains("in health").contains("timeoutMs");
+          .isEqualTo("health: unknown key \"timeoutMS\" (allowed: stuckAfterMs, timeoutMs)");
     }
 
     @Test
     void typoInHttpIsRejectedByName() {
       JsonObject json = minimal().put("http", new JsonObject().put("prot", 9000));
-      assertThat(parseRejection(json)).contains("unknown key \"prot\"").contains("in http");
+      assertThat(parseRejection(json)).startsWith("http: unknown key \"prot\" (allowed: ");
     }
 
     @Test
@@ -290,13 +305,14 @@ class ConfigReaderTest {
       JsonObject json = config(model("m", "m.onnx").put("predict", classification().put("lables",
           new JsonArray().add("a"))));
       assertThat(parseRejection(json))
-          .contains("unknown key \"lables\"").contains("models[0].predict");
+          .startsWith("models[0].predict: unknown key \"lables\"");
     }
 
     @Test
     void unknownTopLevelKeyIsRejected() {
       assertThat(parseRejection(minimal().put("model", new JsonArray())))
-          .contains("unknown key \"model\"").contains("the top level");
+          .isEqualTo("unknown key \"model\" at the top level "
+              + "(allowed: health, http, inference, models, shutdown)");
     }
   }
 
@@ -307,13 +323,14 @@ class ConfigReaderTest {
     @Test
     void portAsStringIsRejected() {
       JsonObject json = minimal().put("http", new JsonObject().put("port", "8080"));
-      assertThat(parseRejection(json)).contains("http.port").contains("\"8080\"");
+      assertThat(parseRejection(json)).isEqualTo("http.port: must be an integer, got \"8080\"");
     }
 
     @Test
     void portAboveRangeIsRejected() {
       JsonObject json = minimal().put("http", new JsonObject().put("port", 65536));
-      assertThat(parseRejection(json)).contains("http.port").contains("0 to 65535");
+      assertThat(parseRejection(json))
+          .isEqualTo("http.port: must be an integer from 0 to 65535, got 65536");
     }
 
     @Test
@@ -331,7 +348,7 @@ class ConfigReaderTest {
     @Test
     void sectionThatIsNotAnObjectIsRejected() {
       assertThat(parseRejection(minimal().put("http", 8080)))
-          .isEqualTo("http must be an object, got 8080");
+          .isEqualTo("http: must be an object, got 8080");
     }
   }
 
@@ -343,7 +360,8 @@ class ConfigReaderTest {
     void unknownKindIsRejected() {
       JsonObject json = withPredict(classification().put("kind", "clustering"));
       assertThat(parseRejection(json))
-          .contains("models[0].predict.kind").contains("\"clustering\"").contains("regression");
+          .isEqualTo("models[0].predict.kind: must be one of \"classification\", "
+              + "\"regression\", got \"clustering\"");
     }
 
     @Test
@@ -351,7 +369,7 @@ class ConfigReaderTest {
       JsonObject predict = classification();
       predict.remove("kind");
       JsonObject json = withPredict(predict);
-      assertThat(parseRejection(json)).contains("missing").contains("models[0].predict.kind");
+      assertThat(parseRejection(json)).isEqualTo("models[0].predict.kind: required but missing");
     }
 
     @Test
@@ -382,7 +400,8 @@ class ConfigReaderTest {
       JsonObject predict = classification();
       predict.remove("labels");
       JsonObject json = withPredict(predict);
-      assertThat(parseRejection(json)).contains("missing").contains("models[0].predict.labels");
+      assertThat(parseRejection(json))
+          .isEqualTo("models[0].predict.labels: required but missing");
     }
 
     @Test
@@ -401,12 +420,131 @@ class ConfigReaderTest {
     @Test
     void kindIsCaseInsensitive() {
       JsonObject json = withPredict(classification().put("kind", "Classification"));
-      assertThat(ConfigReader.parse(json, BASE).models().get(0).predict())
-          .map(PredictMapping::kind).contains(OutputKind.CLASSIFICATION);
+      assertThat(ConfigReader.parse(json, BASE).models().get(0).predict().kind())
+          .isEqualTo(OutputKind.CLASSIFICATION);
     }
 
     private JsonObject withPredict(JsonObject predict) {
       return config(model("m", "m.onnx").put("predict", predict));
+    }
+  }
+
+  @Nested
+  @DisplayName("GATEWAY_* environment variables over the file")
+  class Environment {
+
+    @Test
+    void scalarKeysAreSetByTheirVariables() {
+      GatewayConfig config = withEnv(minimal(), env(
+          "GATEWAY_HTTP_PORT", "9000",
+          "GATEWAY_HTTP_HOST", "127.0.0.1",
+          "GATEWAY_INFERENCE_MAXQUEUE", "8",
+          "GATEWAY_HEALTH_STUCK_AFTER_MS", "500",
+          "GATEWAY_SHUTDOWN_GRACE_MS", "100"));
+      assertThat(config.http().port()).isEqualTo(9000);
+      assertThat(config.http().host()).isEqualTo("127.0.0.1");
+      assertThat(config.inference().maxQueue()).isEqualTo(8);
+      assertThat(config.health().stuckAfterMs()).isEqualTo(500);
+      assertThat(config.shutdown().graceMs()).isEqualTo(100);
+    }
+
+    @Test
+    void underscoresBetweenTheWordsOfAKeyAreOptional() {
+      assertThat(withEnv(minimal(), env("GATEWAY_INFERENCE_MAX_QUEUE", "9"))
+          .inference().maxQueue()).isEqualTo(9);
+      assertThat(withEnv(minimal(), env("GATEWAY_HTTP_MAXBODYBYTES", "2048"))
+          .http().maxBodyBytes()).isEqualTo(2048);
+    }
+
+    @Test
+    void variablesOverrideTheFileAndLeaveItsOtherKeys() {
+      JsonObject json = minimal().put("inference", new JsonObject()
+          .put("timeoutMs", 500).put("maxQueue", 3));
+      GatewayConfig config = withEnv(json, env("GATEWAY_INFERENCE_TIMEOUT_MS", "700"));
+      assertThat(config.inference()).isEqualTo(new InferenceConfig(700L, 3));
+    }
+
+    @Test
+    void modelKeysAreSetByIndex() {
+      GatewayConfig config = withEnv(config(model("a", "a.onnx"), model("b", "b.onnx")), env(
+          "GATEWAY_MODELS_1_INSTANCES", "3",
+          "GATEWAY_MODELS_0_VERSION", "7",
+          "GATEWAY_MODELS_0_PATH", "other/a.onnx"));
+      assertThat(config.models()).containsExactly(
+          new ModelConfig("a", "7", BASE.resolve("other/a.onnx"), 1, null),
+          new ModelConfig("b", "1", BASE.resolve("b.onnx"), 3, null));
+    }
+
+    @Test
+    void theIndexAfterTheLastAddsAModel() {
+      GatewayConfig config = withEnv(minimal(), env(
+          "GATEWAY_MODELS_1_NAME", "extra",
+          "GATEWAY_MODELS_1_PATH", "/models/extra.onnx"));
+      assertThat(config.models()).extracting(ModelConfig::name).containsExactly("m", "extra");
+    }
+
+    @Test
+    void anIndexThatLeavesAGapIsRejected() {
+      assertThat(envRejection(minimal(), env("GATEWAY_MODELS_2_NAME", "far")))
+          .isEqualTo("GATEWAY_MODELS_2_NAME: index 2 leaves a gap: the array has 1 entries, "
+              + "so the next one is 1");
+    }
+
+    @Test
+    void objectsAndArraysTakeJson() {
+      GatewayConfig config = withEnv(minimal(), env(
+          "GATEWAY_MODELS_0_PREDICT", classification().encode(),
+          "GATEWAY_MODELS_0_PREDICT_FEATURES", "[\"x\", \"y\"]"));
+      assertThat(config.models().get(0).predict()).isEqualTo(new PredictMapping(
+          OutputKind.CLASSIFICATION, List.of("x", "y"), List.of("yes", "no"), null));
+      GatewayConfig replaced = withEnv(minimal(), env("GATEWAY_MODELS",
+          new JsonArray().add(model("n", "n.onnx")).encode()));
+      assertThat(replaced.models()).extracting(ModelConfig::name).containsExactly("n");
+    }
+
+    @Test
+    void aValueOfTheWrongTypeNamesTheKeyAndTheVariable() {
+      assertThat(envRejection(minimal(), env("GATEWAY_HTTP_PORT", "abc")))
+          .isEqualTo("http.port: must be an integer, got \"abc\" (set by GATEWAY_HTTP_PORT)");
+      assertThat(envRejection(minimal(), env("GATEWAY_MODELS_0_PREDICT", "{kind")))
+          .startsWith("models[0].predict: must be an object, got \"{kind\" "
+              + "(set by GATEWAY_MODELS_0_PREDICT)");
+    }
+
+    @Test
+    void aValueOutOfRangeNamesTheKeyAndTheVariable() {
+      assertThat(envRejection(minimal(), env("GATEWAY_MODELS_0_INSTANCES", "0")))
+          .isEqualTo("models[0].instances: must be an integer from 1 to 64, got 0 "
+              + "(set by GATEWAY_MODELS_0_INSTANCES)");
+    }
+
+    @Test
+    void otherVariablesAreIgnored() {
+      GatewayConfig config = withEnv(minimal(), env(
+          "GATEWAY_CONFIG", "/elsewhere.json",
+          "GATEWAY_LOG_FORMAT", "json",
+          "GATEWAY_PORT", "tcp://10.0.0.1:8080",
+          "GATEWAY_HTTP_PROT", "9000",
+          "GATEWAY_HTTP_PORT", " ",
+          "HTTP_PORT", "1",
+          "models", "[]"));
+      assertThat(config).isEqualTo(ConfigReader.parse(minimal(), BASE));
+    }
+
+    private GatewayConfig withEnv(JsonObject json, JsonObject env) {
+      return ConfigReader.parse(json, env, BASE);
+    }
+
+    private String envRejection(JsonObject json, JsonObject env) {
+      return rejection(() -> ConfigReader.parse(json, env, BASE));
+    }
+
+    private JsonObject env(String... namesAndValues) {
+      JsonObject env = new JsonObject();
+      for (int i = 0; i < namesAndValues.length; i += 2) {
+        env.put(namesAndValues[i], namesAndValues[i + 1]);
+      }
+      return env;
     }
   }
 
@@ -417,25 +555,25 @@ class ConfigReaderTest {
     @Test
     void malformedJsonIsRejectedOnOneLine() throws IOException {
       Path file = write("broken.json", "{\n  \"models\": [\n    {\"name\": \"m\",\n");
-      assertThat(readRejection(file)).startsWith(file.toString()).contains("not a JSON object");
+      assertThat(readRejection(file)).startsWith(file + " is not a JSON object: ");
     }
 
     @Test
     void jsonArrayIsRejected() throws IOException {
       Path file = write("array.json", new JsonArray().add(minimal()).encodePrettily());
-      assertThat(readRejection(file)).startsWith(file.toString()).contains("not a JSON object");
+      assertThat(readRejection(file)).startsWith(file + " is not a JSON object: ");
     }
 
     @Test
     void jsonNullIsRejected() throws IOException {
       Path file = write("null.json", "null");
-      assertThat(readRejection(file)).contains("not a JSON object");
+      assertThat(readRejection(file)).startsWith(file + " is not a JSON object: ");
     }
 
     @Test
     void emptyFileIsRejected() throws IOException {
       Path file = write("empty.json", "");
-      assertThat(readRejection(file)).contains("not a JSON object");
+      assertThat(readRejection(file)).startsWith(file + " is not a JSON object: ");
     }
 
     @Test
@@ -454,7 +592,7 @@ class ConfigReaderTest {
       JsonObject json = config(model("m", "a.onnx"), new JsonObject().put("path", "b.onnx"));
       Path file = write("gateway.json", json.encodePrettily());
       assertThat(readRejection(file))
-          .isEqualTo(file + ": missing required key models[1].name");
+          .isEqualTo(file + ": models[1].name: required but missing");
     }
   }
 
@@ -489,7 +627,19 @@ class ConfigReaderTest {
   }
 
   private static String readRejection(Path file) {
-    return rejection(() -> ConfigReader.read(file));
+    return rejection(() -> read(file));
+  }
+
+  /** Reads as the gateway does, through vertx-config, with this JVM's environment. */
+  private static GatewayConfig read(Path file) {
+    try {
+      return ConfigReader.read(VERTX, file).toCompletionStage().toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw (RuntimeException) e.getCause();
+    } catch (InterruptedException | TimeoutException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The message of the ConfigException thrown, which must be one non-blank line. */

@@ -4,38 +4,34 @@ import static io.inferencegateway.support.Http.fp32Request;
 import static io.inferencegateway.support.Http.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.inferencegateway.config.ConfigReader;
-import io.inferencegateway.support.TestGateway;
-import io.vertx.core.Vertx;
+import io.inferencegateway.support.GatewayExtension;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @ExtendWith(VertxExtension.class)
 @DisplayName("A corrupt and a missing model file: the gateway serves the rest and reports them DOWN")
 class BrokenModelTest {
 
-  @TempDir
-  static Path dir;
-
-  private static TestGateway gateway;
-
-  @BeforeAll
-  static void start(Vertx vertx, VertxTestContext ctx) throws IOException {
-    Path corrupt = dir.resolve("corrupt.onnx");
-    Files.write(corrupt, "this is not an ONNX protobuf".getBytes());
-    JsonObject config = new JsonObject()
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.of(dir -> {
+    try {
+      Files.write(dir.resolve("corrupt.onnx"), "this is not an ONNX protobuf".getBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new JsonObject()
         .put("health", new JsonObject().put("timeoutMs", 1000))
         .put("models", new JsonArray()
             .add(model("mlp", Path.of("conf/models/mlp/1/model.onnx").toAbsolutePath().toString()))
@@ -46,12 +42,7 @@ class BrokenModelTest {
                 .put("kind", "classification")
                 .put("features", new JsonArray().add("a").add("b").add("c"))
                 .put("labels", new JsonArray().add("x").add("y").add("z")))));
-    TestGateway.start(vertx, ConfigReader.parse(config, dir))
-        .onComplete(ctx.succeeding(started -> {
-          gateway = started;
-          ctx.completeNow();
-        }));
-  }
+  });
 
   @Test
   void healthAnswers503NamingTheBrokenModels(VertxTestContext ctx) {

@@ -39,12 +39,12 @@ class UnresponsiveModelTest {
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
     GatewayConfig config = ConfigReader.parse(new JsonObject()
-        .put("http", new JsonObject().put("port", 0).put("instances", 1))
+        .put("http", new JsonObject().put("instances", 1))
         .put("health", new JsonObject().put("timeoutMs", TIMEOUT_MS))
         .put("models", new JsonArray()
             .add(new JsonObject().put("name", "silent").put("path", "silent.onnx"))), Path.of("."));
     vertx.eventBus().consumer(ModelAddresses.status("silent"), message -> { });
-    HttpVerticle http = new HttpVerticle(config, new QueueLimits(List.of("silent"), 4),
+    HttpVerticle http = new HttpVerticle(config, 0, new QueueLimits(List.of("silent"), 4),
         new GatewayMetrics(), "test");
     vertx.deployVerticle(http).onComplete(ctx.succeeding(id -> {
       client = WebClient.create(vertx, new WebClientOptions()

@@ -4,10 +4,9 @@ import static io.inferencegateway.support.RecordedCalls.assertError;
 import static io.inferencegateway.support.RecordedCalls.expectError;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.inferencegateway.support.GatewayExtension;
 import io.inferencegateway.support.RecordedCalls;
-import io.inferencegateway.support.TestGateway;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.Json;
@@ -19,13 +18,14 @@ import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -41,15 +41,8 @@ class InferErrorsTest {
 
   private static final RecordedCalls calls = new RecordedCalls();
 
-  private static TestGateway gateway;
-
-  @BeforeAll
-  static void start(Vertx vertx, VertxTestContext ctx) {
-    TestGateway.startDemo(vertx).onComplete(ctx.succeeding(started -> {
-      gateway = started;
-      ctx.completeNow();
-    }));
-  }
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.demo();
 
   // ---- body and envelope ----------------------------------------------------------------------
 
@@ -290,22 +283,27 @@ class InferErrorsTest {
 
   // ---- body size limit --------------------------------------------------------------------------
 
-  /** The demo gateway's limit is 4 MiB, so this one runs its own gateway, on its own Vert.x. */
-  @Test
-  void bodyOverTheConfiguredLimitIs413(VertxTestContext ctx) {
-    Vertx own = Vertx.vertx();
-    JsonObject small = request(mlpInput());
-    JsonObject large = request(mlpInput()).put("id", "x".repeat(4096));
-    TestGateway.startDemo(own, json -> json.getJsonObject("http").put("maxBodyBytes", 2048))
-        .compose(limited -> send(limited, HttpMethod.POST, MLP, large.toBuffer())
-            .compose(tooLarge -> send(limited, HttpMethod.POST, MLP, small.toBuffer())
-                .map(fits -> List.of(tooLarge, fits))))
-        .eventually(own::close)
-        .onComplete(ctx.succeeding(responses -> ctx.verify(() -> {
-          assertError(responses.get(0), 413, "2048");
-          assertThat(responses.get(1).statusCode()).as("a body under the limit").isEqualTo(200);
-          ctx.completeNow();
-        })));
+  /** The demo gateway's limit is 4 MiB, so this runs a gateway of its own. */
+  @Nested
+  class BodyLimit {
+
+    @RegisterExtension
+    static final GatewayExtension limited =
+        GatewayExtension.demo(json -> json.getJsonObject("http").put("maxBodyBytes", 2048));
+
+    @Test
+    void bodyOverTheConfiguredLimitIs413(VertxTestContext ctx) {
+      JsonObject small = request(mlpInput());
+      JsonObject large = request(mlpInput()).put("id", "x".repeat(4096));
+      send(limited, HttpMethod.POST, MLP, large.toBuffer())
+          .compose(tooLarge -> send(limited, HttpMethod.POST, MLP, small.toBuffer())
+              .map(fits -> List.of(tooLarge, fits)))
+          .onComplete(ctx.succeeding(responses -> ctx.verify(() -> {
+            assertError(responses.get(0), 413, "2048");
+            assertThat(responses.get(1).statusCode()).as("a body under the limit").isEqualTo(200);
+            ctx.completeNow();
+          })));
+    }
   }
 
   // ---- afterwards -------------------------------------------------------------------------------
@@ -375,7 +373,7 @@ class InferErrorsTest {
     return send(gateway, method, path, body);
   }
 
-  private static Future<HttpResponse<Buffer>> send(TestGateway target, HttpMethod method,
+  private static Future<HttpResponse<Buffer>> send(GatewayExtension target, HttpMethod method,
       String path, Buffer body) {
     return calls.send(target, method, path, body);
   }

@@ -11,8 +11,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.inferencegateway.demo.IrisData;
-import io.inferencegateway.support.TestGateway;
-import io.vertx.core.Vertx;
+import io.inferencegateway.support.GatewayExtension;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -25,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tribuo.Example;
 import org.tribuo.MutableDataset;
 import org.tribuo.Prediction;
@@ -39,22 +39,20 @@ class InferenceTest {
   private static final double TOLERANCE = 1e-5;
   private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
 
-  private static TestGateway gateway;
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.demo();
+
   private static LinearSGDModel classifier;
   private static org.tribuo.regression.sgd.linear.LinearSGDModel regressor;
   private static MutableDataset<Label> irisLabels;
   private static MutableDataset<Regressor> irisTargets;
 
   @BeforeAll
-  static void start(Vertx vertx, VertxTestContext ctx) {
+  static void train() {
     classifier = IrisData.trainClassifier();
     regressor = IrisData.trainRegressor();
     irisLabels = IrisData.classificationData();
     irisTargets = IrisData.regressionData();
-    TestGateway.startDemo(vertx).onComplete(ctx.succeeding(started -> {
-      gateway = started;
-      ctx.completeNow();
-    }));
   }
 
   @AfterAll

@@ -2,8 +2,7 @@ package io.inferencegateway.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.inferencegateway.support.TestGateway;
-import io.vertx.core.Vertx;
+import io.inferencegateway.support.GatewayExtension;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,24 +10,17 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @ExtendWith(VertxExtension.class)
 @DisplayName("Server and model metadata, and the protocol's health endpoints")
 class MetadataTest {
 
-  private static TestGateway gateway;
-
-  @BeforeAll
-  static void start(Vertx vertx, VertxTestContext ctx) {
-    TestGateway.startDemo(vertx).onComplete(ctx.succeeding(started -> {
-      gateway = started;
-      ctx.completeNow();
-    }));
-  }
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.demo();
 
   @Test
   void serverMetadataNamesTheGateway(VertxTestContext ctx) {

@@ -4,10 +4,9 @@ import static io.inferencegateway.support.RecordedCalls.expectError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.inferencegateway.support.GatewayExtension;
 import io.inferencegateway.support.RecordedCalls;
-import io.inferencegateway.support.TestGateway;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.Json;
@@ -17,13 +16,13 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -38,15 +37,8 @@ class PredictErrorsTest {
 
   private static final RecordedCalls calls = new RecordedCalls();
 
-  private static TestGateway gateway;
-
-  @BeforeAll
-  static void start(Vertx vertx, VertxTestContext ctx) {
-    TestGateway.startDemo(vertx).onComplete(ctx.succeeding(started -> {
-      gateway = started;
-      ctx.completeNow();
-    }));
-  }
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.demo();
 
   // ---- answers ----------------------------------------------------------------------------------
 

@@ -5,11 +5,9 @@ import static io.inferencegateway.support.Http.post;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.inferencegateway.config.ConfigReader;
-import io.inferencegateway.support.TestGateway;
+import io.inferencegateway.support.GatewayExtension;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -19,41 +17,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @ExtendWith(VertxExtension.class)
 @DisplayName("Prometheus metrics: per-model meters, route-labelled HTTP metrics, request ids")
 class MetricsTest {
 
-  @TempDir
-  static Path dir;
-
-  private static Vertx vertx;
-  private static TestGateway gateway;
-
-  @BeforeAll
-  static void start(VertxTestContext ctx) {
-    GatewayMetrics metrics = new GatewayMetrics();
-    vertx = metrics.createVertx();
-    JsonObject json = TestGateway.demoJson();
-    json.getJsonArray("models").add(new JsonObject().put("name", "absent")
-        .put("path", dir.resolve("absent.onnx").toString()));
-    TestGateway.start(vertx, ConfigReader.parse(json, Path.of("conf").toAbsolutePath()), metrics)
-        .onComplete(ctx.succeeding(started -> {
-          gateway = started;
-          ctx.completeNow();
-        }));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
+  @RegisterExtension
+  static final GatewayExtension gateway = GatewayExtension.demo((json, dir) ->
+      json.getJsonArray("models").add(new JsonObject().put("name", "absent")
+          .put("path", dir.resolve("absent.onnx").toString())));
 
   @Test
   void perModelCountersMoveByExactlyTheRequestsSent(VertxTestContext ctx) {
@@ -98,7 +74,7 @@ class MetricsTest {
         .compose(done -> gateway.client().get("/metrics").send())
         .compose(response -> {
           String text = response.bodyAsString();
-          return vertx.executeBlocking(() -> promtool(text)).map(complaints -> {
+          return gateway.vertx().executeBlocking(() -> promtool(text)).map(complaints -> {
             ctx.verify(() -> {
               assertThat(response.statusCode()).isEqualTo(200);
               assertThat(text).contains("gateway_inference_requests_total{")

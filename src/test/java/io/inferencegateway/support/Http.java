@@ -30,7 +30,8 @@ public final class Http {
         new JsonArray().add(rows.length).add(rows[0].length), data)));
   }
 
-  public static Future<HttpResponse<Buffer>> post(TestGateway gateway, String path, JsonObject body) {
+  public static Future<HttpResponse<Buffer>> post(GatewayExtension gateway, String path,
+      JsonObject body) {
     return gateway.client().post(path).sendJsonObject(body);
   }
 }

@@ -21,7 +21,7 @@ public final class RecordedCalls {
   private final Queue<String> answers = new ConcurrentLinkedQueue<>();
 
   /** Sends {@code body} as JSON, or no body when it is null. */
-  public Future<HttpResponse<Buffer>> send(TestGateway target, HttpMethod method, String path,
+  public Future<HttpResponse<Buffer>> send(GatewayExtension target, HttpMethod method, String path,
       Buffer body) {
     var request = target.client().request(method, path);
     Future<HttpResponse<Buffer>> response = body == null

@@ -35,7 +35,7 @@ public final class SlowModel {
   }
 
   /** Sends one inference of {@code rows} zero rows. */
-  public static Future<HttpResponse<Buffer>> infer(TestGateway gateway, int rows) {
+  public static Future<HttpResponse<Buffer>> infer(GatewayExtension gateway, int rows) {
     StringBuilder json = new StringBuilder(rows * WIDTH * 2 + 100);
     json.append("{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[")
         .append(rows).append(',').append(WIDTH).append("],\"data\":[");

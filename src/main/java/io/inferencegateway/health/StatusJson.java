@@ -1,0 +1,50 @@
+package io.inferencegateway.health;
+
+import io.inferencegateway.model.ModelState;
+import io.inferencegateway.model.ModelStatus;
+import io.inferencegateway.model.TensorSpec;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A model's status as the data of its health procedure: state, version, and the cause or, once
+ * loaded, the load facts and signature. The only place that writes or reads these keys.
+ */
+final class StatusJson {
+
+  private static final String STATE = "state";
+  private static final String ERROR = "error";
+
+  private StatusJson() {
+  }
+
+  static JsonObject of(ModelStatus status) {
+    JsonObject json = new JsonObject().put(STATE, status.state().name());
+    if (status.version() != null) {
+      json.put("version", status.version());
+    }
+    status.error().ifPresent(error -> json.put(ERROR, error));
+    status.loaded().ifPresent(loaded -> json
+        .put("loadTimeMs", loaded.loadTimeMs())
+        .put("loadedAt", loaded.loadedAt().toString())
+        .put("inputs", TensorSpec.toJson(loaded.signature().inputs()))
+        .put("outputs", TensorSpec.toJson(loaded.signature().outputs()))
+        .put("running", loaded.running()));
+    return json;
+  }
+
+  /** The data of a procedure that failed to run: the model is taken as not answering. */
+  static JsonObject unresponsive(String cause) {
+    return new JsonObject()
+        .put(STATE, ModelState.UNRESPONSIVE.name())
+        .put(ERROR, "the health procedure failed: " + cause);
+  }
+
+  /** {@code FAILED: <cause>}, read back from a procedure's data. */
+  static String describe(JsonObject data) {
+    if (data == null) {
+      return "DOWN";
+    }
+    return data.getString(STATE, "DOWN")
+        + (data.containsKey(ERROR) ? ": " + data.getString(ERROR) : "");
+  }
+}
