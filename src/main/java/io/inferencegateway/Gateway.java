@@ -65,7 +65,10 @@ public final class Gateway {
         .compose(status -> vertx.deployVerticle(() -> new ModelVerticle(runtime),
             new DeploymentOptions()
                 .setThreadingModel(ThreadingModel.WORKER)
-                .setInstances(runtime.config().instances())));
+                .setInstances(runtime.config().instances())
+                // A pool of its own: one thread per instance, whatever the other models do.
+                .setWorkerPoolName("model-" + runtime.config().name())
+                .setWorkerPoolSize(runtime.config().instances())));
   }
 
   /**

@@ -106,6 +106,20 @@ class MainProcessTest {
   }
 
   @Test
+  void accessLogWritesOneLinePerRequestWhenSwitchedOn() throws Exception {
+    gateway = GatewayProcess.start(Map.of(
+        "GATEWAY_HTTP_PORT", "0",
+        "GATEWAY_HTTP_ACCESS_LOG", "true"));
+    int port = listeningPort(gateway.awaitStdout(text -> LISTENING.matcher(text).find()));
+    assertThat(awaitStatus(port, "/v2/models/mlp/ready", 200)).isEqualTo(200);
+
+    String line = gateway.awaitStdout(text -> text.contains("GET /v2/models/:name/ready"));
+    assertThat(line).contains("model=mlp").contains("status=200")
+        .containsPattern("duration_us=\\d+")
+        .containsPattern("request_id=[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-");
+  }
+
+  @Test
   void invalidEnvironmentValueNamesTheKeyAndTheVariable() throws Exception {
     gateway = GatewayProcess.start(Map.of("GATEWAY_MODELS_2_INSTANCES", "0"));
 
@@ -140,6 +154,8 @@ class MainProcessTest {
     assertThat(port).isPositive().isNotEqualTo(8080);
     assertThat(awaitStatus(port, "/health", 200)).isEqualTo(200);
     assertThat(get(port, "/v2/health/live")).isEqualTo(200);
+    assertThat(gateway.stdout()).as("no access lines by default")
+        .noneMatch(text -> text.contains("/v2/health/live"));
   }
 
   @Test

@@ -71,6 +71,9 @@ final class ConfigSchema {
     if (type == Integer.class || type == Long.class) {
       return "must be an integer";
     }
+    if (type == Boolean.class) {
+      return "must be true or false";
+    }
     if (type == Path.class) {
       return "must be a valid file path";
     }

@@ -174,6 +174,9 @@ final class EnvOverrides {
         return text;
       }
     }
+    if (type == Boolean.class && text.trim().matches("true|false")) {
+      return Boolean.valueOf(text.trim());
+    }
     return text;
   }
 

@@ -13,7 +13,7 @@ public record GatewayConfig(HttpConfig http, HealthConfig health, InferenceConfi
     ShutdownConfig shutdown, List<ModelConfig> models) {
 
   public GatewayConfig {
-    http = http == null ? new HttpConfig(null, null, null, null) : http;
+    http = http == null ? new HttpConfig(null, null, null, null, null) : http;
     health = health == null ? new HealthConfig(null, null) : health;
     inference = inference == null ? new InferenceConfig(null, null) : inference;
     shutdown = shutdown == null ? new ShutdownConfig(null) : shutdown;

@@ -1,10 +1,11 @@
 package io.inferencegateway.config;
 
 /**
- * Where the data port listens, how many HTTP verticle instances serve it, and how much a request
- * may carry. An absent value takes its default.
+ * Where the data port listens, how many HTTP verticle instances serve it, how much a request may
+ * carry, and whether each request is logged. An absent value takes its default.
  */
-public record HttpConfig(String host, Integer port, Integer instances, Long maxBodyBytes) {
+public record HttpConfig(String host, Integer port, Integer instances, Long maxBodyBytes,
+    Boolean accessLog) {
 
   /** One event loop per core parses requests; more would only take turns. */
   static final int DEFAULT_INSTANCES = Math.min(64, Runtime.getRuntime().availableProcessors());
@@ -15,5 +16,6 @@ public record HttpConfig(String host, Integer port, Integer instances, Long maxB
     instances = Rules.between("instances", instances, DEFAULT_INSTANCES, 1, 64);
     maxBodyBytes = Rules.between("maxBodyBytes", maxBodyBytes, 4L * 1024 * 1024, 1024,
         Integer.MAX_VALUE);
+    accessLog = accessLog != null && accessLog;
   }
 }

@@ -5,12 +5,14 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The first handler of every request: takes the {@code X-Request-Id} header or makes one, echoes
- * it, notes the arrival time, and writes one access-log line when the response ends.
+ * it, notes the arrival time, and, when enabled, writes one access-log line when the response
+ * ends.
  */
 final class AccessLog implements Handler<RoutingContext> {
 
@@ -21,15 +23,24 @@ final class AccessLog implements Handler<RoutingContext> {
   private static final String ARRIVAL = "arrivalNanos";
   private static final int MAX_ID_LENGTH = 128;
 
+  private final boolean enabled;
+
+  /** Lines are written only when {@code enabled}: each costs several microseconds of CPU. */
+  AccessLog(boolean enabled) {
+    this.enabled = enabled;
+  }
+
   @Override
   public void handle(RoutingContext ctx) {
     long arrival = System.nanoTime();
     String id = requestIdFrom(ctx.request().getHeader(REQUEST_ID_HEADER));
     ctx.put(REQUEST_ID, id).put(ARRIVAL, arrival);
     ctx.response().putHeader(REQUEST_ID_HEADER, id);
-    ctx.addEndHandler(done -> LOG.info("{} {} model={} status={} duration_us={} request_id={}",
-        ctx.request().method(), route(ctx), modelOf(ctx), ctx.response().getStatusCode(),
-        (System.nanoTime() - arrival) / 1000, id));
+    if (enabled) {
+      ctx.addEndHandler(done -> LOG.info("{} {} model={} status={} duration_us={} request_id={}",
+          ctx.request().method(), route(ctx), modelOf(ctx), ctx.response().getStatusCode(),
+          (System.nanoTime() - arrival) / 1000, id));
+    }
     ctx.next();
   }
 
@@ -47,7 +58,19 @@ final class AccessLog implements Handler<RoutingContext> {
         && header.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
       return header;
     }
-    return UUID.randomUUID().toString();
+    return randomId();
+  }
+
+  /**
+   * A version-4 UUID from the event loop's own random generator: unique enough to follow one
+   * request, without drawing on {@code SecureRandom} for every request as
+   * {@link UUID#randomUUID()} does.
+   */
+  private static String randomId() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long low = (random.nextLong() & ~(0xC0L << 56)) | (0x80L << 56);
+    return new UUID(high, low).toString();
   }
 
   private static String route(RoutingContext ctx) {

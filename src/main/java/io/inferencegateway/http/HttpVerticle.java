@@ -78,7 +78,7 @@ public final class HttpVerticle extends VerticleBase {
 
     // A route without a path: it sees every request, yet adds nothing to the route template
     // that labels the HTTP metrics.
-    router.route().handler(new AccessLog());
+    router.route().handler(new AccessLog(config.http().accessLog()));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics.registry()));
     router.get("/health").handler(health.readinessHandler());
     router.get("/health/ready").handler(health.readinessHandler());

@@ -1,5 +1,6 @@
 package io.inferencegateway.model;
 
+import ai.onnxruntime.OrtException;
 import io.inferencegateway.config.ModelConfig;
 import io.inferencegateway.config.OutputKind;
 import io.inferencegateway.config.PredictMapping;
@@ -32,6 +33,7 @@ public final class ModelRuntime {
   private volatile Loaded loaded;
   private volatile String loadError;
   private volatile double loadSeconds = Double.NaN;
+  private int users;
 
   private record Loaded(OnnxModel onnx, Optional<TribuoPredictor<?>> tribuo, long loadMillis,
       Instant loadedAt) {
@@ -50,16 +52,18 @@ public final class ModelRuntime {
 
   /**
    * Loads the model once, however many instances ask; blocks, so only worker threads call it. A
-   * model that cannot load is recorded as failed instead of stopping the gateway.
+   * model that cannot load is recorded as failed instead of stopping the gateway. Every instance
+   * that called it calls {@link #release()} when it stops.
    */
   public synchronized void load() {
+    users++;
     if (loaded != null || loadError != null) {
       return;
     }
     long start = System.nanoTime();
     try {
       checkFile();
-      OnnxModel onnx = OnnxModel.open(config.path());
+      OnnxModel onnx = OnnxModel.open(config.path(), config.onnx());
       Optional<TribuoPredictor<?>> tribuo = openTribuo(onnx);
       long millis = (System.nanoTime() - start) / 1_000_000;
       loadSeconds = (System.nanoTime() - start) / 1e9;
@@ -94,10 +98,31 @@ public final class ModelRuntime {
       requireWidth(input, mapping.features().size(), "features");
       requireWidth(single("output", onnx.signature().outputs()), mapping.outputs().size(),
           mapping.kind() == OutputKind.CLASSIFICATION ? "labels" : "targets");
-      return Optional.of(TribuoPredictor.open(config.path(), input.name(), mapping));
+      return Optional.of(TribuoPredictor.open(config.path(), input.name(), mapping,
+          config.onnx()));
     } catch (Exception e) {
       onnx.close();
       throw e;
+    }
+  }
+
+  /**
+   * Called by each instance as it stops, after its last request; the last one closes the
+   * sessions, which no run can be using any more.
+   */
+  public synchronized void release() {
+    if (--users > 0 || loaded == null) {
+      return;
+    }
+    Loaded model = loaded;
+    loaded = null;
+    loadError = "the model has been stopped";
+    model.tribuo().ifPresent(TribuoPredictor::close);
+    try {
+      model.onnx().close();
+    } catch (OrtException e) {
+      LOG.warn("Model {} version {}: closing its session failed: {}", config.name(),
+          config.version(), e.getMessage());
     }
   }
 

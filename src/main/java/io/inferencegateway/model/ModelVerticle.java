@@ -34,6 +34,12 @@ public final class ModelVerticle extends VerticleBase {
             .completion());
   }
 
+  @Override
+  public Future<?> stop() {
+    runtime.release();
+    return Future.succeededFuture();
+  }
+
   private void onInfer(Message<InferRequest> message) {
     InferRequest request = message.body();
     answer(message, request.deadlineNanos(), () -> runtime.infer(request));

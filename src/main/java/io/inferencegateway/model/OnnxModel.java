@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import io.inferencegateway.config.OnnxConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,9 +42,13 @@ public final class OnnxModel implements AutoCloseable {
   }
 
   /** Opens the file; fails with a message fit for the model's health report. */
-  public static OnnxModel open(Path path) throws OrtException {
+  public static OnnxModel open(Path path, OnnxConfig config) throws OrtException {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    OrtSession session = env.createSession(path.toString(), new OrtSession.SessionOptions());
+    OrtSession session;
+    // The session keeps what it needs of its options.
+    try (OrtSession.SessionOptions options = OnnxOptions.of(config)) {
+      session = env.createSession(path.toString(), options);
+    }
     try {
       return new OnnxModel(env, session);
     } catch (OrtException | RuntimeException e) {

@@ -2,6 +2,7 @@ package io.inferencegateway.model;
 
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.inferencegateway.config.OnnxConfig;
 import io.inferencegateway.config.OutputKind;
 import io.inferencegateway.config.PredictMapping;
 import io.vertx.core.json.JsonArray;
@@ -31,7 +32,7 @@ import org.tribuo.regression.Regressor;
  * Serves named features through Tribuo's {@link ONNXExternalModel}, which maps feature names to
  * input columns and output columns to labels or regression targets.
  */
-public final class TribuoPredictor<T extends Output<T>> {
+public final class TribuoPredictor<T extends Output<T>> implements AutoCloseable {
 
   private final ONNXExternalModel<T> model;
   private final OutputFactory<T> factory;
@@ -46,25 +47,43 @@ public final class TribuoPredictor<T extends Output<T>> {
     this.encoder = encoder;
   }
 
-  /** Opens a second session on the file for Tribuo; {@code inputName} is the model's one input. */
-  public static TribuoPredictor<?> open(Path path, String inputName, PredictMapping mapping)
-      throws OrtException {
+  /**
+   * Opens a second session on the file for Tribuo, with the model's session settings;
+   * {@code inputName} is the model's one input.
+   */
+  public static TribuoPredictor<?> open(Path path, String inputName, PredictMapping mapping,
+      OnnxConfig onnx) throws OrtException {
     if (mapping.kind() == OutputKind.CLASSIFICATION) {
-      return open(path, inputName, mapping, new LabelFactory(), new LabelTransformer(true),
+      return open(path, inputName, mapping, onnx, new LabelFactory(), new LabelTransformer(true),
           indexOf(mapping.outputs(), Label::new), TribuoPredictor::classification);
     }
-    return open(path, inputName, mapping, new RegressionFactory(), new RegressorTransformer(),
+    return open(path, inputName, mapping, onnx, new RegressionFactory(),
+        new RegressorTransformer(),
         indexOf(mapping.outputs(), name -> new Regressor(name, Double.NaN)),
         TribuoPredictor::regression);
   }
 
   private static <T extends Output<T>> TribuoPredictor<T> open(Path path, String inputName,
-      PredictMapping mapping, OutputFactory<T> factory, OutputTransformer<T> transformer,
-      Map<T, Integer> outputIds, Function<Prediction<T>, Object> encoder) throws OrtException {
-    ONNXExternalModel<T> model = ONNXExternalModel.createOnnxModel(factory,
-        indexOf(mapping.features(), name -> name), outputIds, new DenseTransformer(), transformer,
-        new OrtSession.SessionOptions(), path, inputName);
-    return new TribuoPredictor<>(model, factory, mapping.features(), encoder);
+      PredictMapping mapping, OnnxConfig onnx, OutputFactory<T> factory,
+      OutputTransformer<T> transformer, Map<T, Integer> outputIds,
+      Function<Prediction<T>, Object> encoder) throws OrtException {
+    // Tribuo's model owns the options from here on and closes them with its session.
+    OrtSession.SessionOptions options = OnnxOptions.of(onnx);
+    try {
+      ONNXExternalModel<T> model = ONNXExternalModel.createOnnxModel(factory,
+          indexOf(mapping.features(), name -> name), outputIds, new DenseTransformer(),
+          transformer, options, path, inputName);
+      return new TribuoPredictor<>(model, factory, mapping.features(), encoder);
+    } catch (OrtException | RuntimeException e) {
+      options.close();
+      throw e;
+    }
+  }
+
+  /** Closes Tribuo's session and its options. */
+  @Override
+  public void close() {
+    model.close();
   }
 
   /** Predicts every instance in one batch; each instance must name exactly the model's features. */

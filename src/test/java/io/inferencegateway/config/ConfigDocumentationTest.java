@@ -27,6 +27,7 @@ class ConfigDocumentationTest {
   /** The least configuration there is: keys given here are the required ones. */
   private static final Set<String> GIVEN = Set.of("models[].name", "models[].path");
   private static final String MODEL_KEY = "models[].";
+  private static final int CORES = Runtime.getRuntime().availableProcessors();
 
   private final Map<String, List<String>> rows = readmeRows();
   private final GatewayConfig defaults = ConfigReader.parse(least(), BASE);
@@ -46,9 +47,13 @@ class ConfigDocumentationTest {
         assertThat(documented).as(key.path()).startsWith("required");
       } else if (key.path().equals("http.instances")) {
         assertThat(documented).as(key.path()).contains("number of cores");
-        assertThat(value).isEqualTo(Math.min(64, Runtime.getRuntime().availableProcessors()));
+        assertThat(value).isEqualTo(Math.min(64, CORES));
+      } else if (key.path().equals("models[].instances")) {
+        assertThat(documented).as(key.path()).contains("number of cores divided by");
+        assertThat(value).isEqualTo(Math.max(1, CORES / defaults.models().get(0).onnx()
+            .intraOpThreads()));
       } else {
-        assertThat(documented).as(key.path()).startsWith("`" + Json.encode(value) + "`");
+        assertThat(documented).as(key.path()).startsWith("`" + render(value) + "`");
       }
     }
   }
@@ -75,6 +80,12 @@ class ConfigDocumentationTest {
       assertThat(origins).as(variable).containsEntry(path, variable.replace("<i>", "0"));
       assertThat(jsonAt(json, path)).as(variable).isEqualTo("set");
     }
+  }
+
+  /** A default as the configuration would write it; enumerations in lower case. */
+  private static String render(Object value) {
+    return value instanceof Enum<?> constant
+        ? Json.encode(constant.name().toLowerCase(Locale.ROOT)) : Json.encode(value);
   }
 
   /** The canonical variable: keys upper-cased, their words and the path's parts joined by '_'. */

@@ -3,6 +3,8 @@ package io.inferencegateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.inferencegateway.config.OnnxConfig.ExecutionMode;
+import io.inferencegateway.config.OnnxConfig.OptimizationLevel;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -98,7 +100,7 @@ class ConfigReaderTest {
     @Test
     void httpListensOnPort8080OfEveryInterfaceWithOneInstancePerCore() {
       assertThat(config.http()).isEqualTo(new HttpConfig("0.0.0.0", 8080,
-          Math.min(64, Runtime.getRuntime().availableProcessors()), 4L * 1024 * 1024));
+          Math.min(64, Runtime.getRuntime().availableProcessors()), 4L * 1024 * 1024, false));
     }
 
     @Test
@@ -109,9 +111,24 @@ class ConfigReaderTest {
     }
 
     @Test
-    void modelIsVersionOneWithOneInstanceAndNoPredictMapping() {
+    void modelIsVersionOneWithDefaultInstancesAndOnnxSettingsAndNoPredictMapping() {
       assertThat(config.models()).containsExactly(
-          new ModelConfig("m", "1", BASE.resolve("m.onnx"), 1, null));
+          new ModelConfig("m", "1", BASE.resolve("m.onnx"), null, null, null));
+    }
+
+    @Test
+    void onnxRunsEachRequestOnItsWorkerThreadAlone() {
+      assertThat(config.models().get(0).onnx()).isEqualTo(new OnnxConfig(1, 1,
+          ExecutionMode.SEQUENTIAL, OptimizationLevel.ALL, false));
+    }
+
+    @Test
+    void workerInstancesFillTheCoresAtTheirIntraOpThreads() {
+      int cores = Runtime.getRuntime().availableProcessors();
+      assertThat(config.models().get(0).instances()).isEqualTo(Math.min(64, cores));
+      JsonObject wide = config(model("m", "m.onnx")
+          .put("onnx", new JsonObject().put("intraOpThreads", 2 * cores)));
+      assertThat(ConfigReader.parse(wide, BASE).models().get(0).instances()).isEqualTo(1);
     }
 
     @Test
@@ -284,7 +301,7 @@ class ConfigReaderTest {
     void typoInModelIsRejectedByName() {
       JsonObject json = config(model("m", "a.onnx"), model("n", "b.onnx").put("instnaces", 2));
       assertThat(parseRejection(json)).isEqualTo("models[1]: unknown key \"instnaces\" "
-          + "(allowed: instances, name, path, predict, version)");
+          + "(allowed: instances, name, onnx, path, predict, version)");
     }
 
     @Test
@@ -471,8 +488,8 @@ class ConfigReaderTest {
           "GATEWAY_MODELS_0_VERSION", "7",
           "GATEWAY_MODELS_0_PATH", "other/a.onnx"));
       assertThat(config.models()).containsExactly(
-          new ModelConfig("a", "7", BASE.resolve("other/a.onnx"), 1, null),
-          new ModelConfig("b", "1", BASE.resolve("b.onnx"), 3, null));
+          new ModelConfig("a", "7", BASE.resolve("other/a.onnx"), null, null, null),
+          new ModelConfig("b", "1", BASE.resolve("b.onnx"), 3, null, null));
     }
 
     @Test
@@ -516,6 +533,22 @@ class ConfigReaderTest {
       assertThat(envRejection(minimal(), env("GATEWAY_MODELS_0_INSTANCES", "0")))
           .isEqualTo("models[0].instances: must be an integer from 1 to 64, got 0 "
               + "(set by GATEWAY_MODELS_0_INSTANCES)");
+    }
+
+    @Test
+    void onnxSettingsTakeBooleansAndNamesFromText() {
+      GatewayConfig config = withEnv(minimal(), env(
+          "GATEWAY_MODELS_0_ONNX_ALLOW_SPINNING", "true",
+          "GATEWAY_MODELS_0_ONNX_EXECUTION_MODE", "parallel",
+          "GATEWAY_MODELS_0_ONNX_INTRA_OP_THREADS", "2"));
+      assertThat(config.models().get(0).onnx()).isEqualTo(
+          new OnnxConfig(2, 1, ExecutionMode.PARALLEL, OptimizationLevel.ALL, true));
+      assertThat(envRejection(minimal(), env("GATEWAY_MODELS_0_ONNX_ALLOW_SPINNING", "yes")))
+          .isEqualTo("models[0].onnx.allowSpinning: must be true or false, got \"yes\" "
+              + "(set by GATEWAY_MODELS_0_ONNX_ALLOW_SPINNING)");
+      assertThat(envRejection(minimal(), env("GATEWAY_MODELS_0_ONNX_OPTIMIZATION_LEVEL", "max")))
+          .startsWith("models[0].onnx.optimizationLevel: must be one of \"none\", \"basic\", "
+              + "\"extended\", \"all\", got \"max\"");
     }
 
     @Test

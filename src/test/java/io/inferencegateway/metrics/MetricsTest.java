@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -116,7 +117,8 @@ class MetricsTest {
         })
         .onComplete(ctx.succeeding(generated -> ctx.verify(() -> {
           String id = generated.getHeader("X-Request-Id");
-          assertThat(id).isNotBlank();
+          assertThat(UUID.fromString(id).version()).as("a random UUID: %s", id).isEqualTo(4);
+          assertThat(UUID.fromString(id).variant()).isEqualTo(2);
           assertThat(generated.bodyAsJsonObject().getString("id"))
               .as("the response id falls back to the request id").isEqualTo(id);
           ctx.completeNow();
