@@ -6,12 +6,12 @@ import java.util.Optional;
 
 /**
  * One served model: its name and version, the ONNX file (relative paths are resolved against the
- * config file's folder), how many worker verticle instances run it, its ONNX Runtime settings and
- * its optional named-feature mapping.
+ * config file's folder), how many worker verticle instances run it, its ONNX Runtime settings,
+ * how its requests are batched, and its optional named-feature mapping.
  */
 public record ModelConfig(String name,
     @JsonDeserialize(using = StringOrInteger.class) String version, Path path, Integer instances,
-    OnnxConfig onnx, PredictMapping predict) {
+    OnnxConfig onnx, BatchingConfig batching, PredictMapping predict) {
 
   private static final int CORES = Runtime.getRuntime().availableProcessors();
 
@@ -21,6 +21,7 @@ public record ModelConfig(String name,
     path = Rules.required("path", path);
     onnx = onnx == null ? new OnnxConfig(null, null, null, null, null) : onnx;
     instances = Rules.between("instances", instances, defaultInstances(onnx), 1, 64);
+    batching = batching == null ? new BatchingConfig(null, null, null) : batching;
   }
 
   /**
@@ -38,6 +39,6 @@ public record ModelConfig(String name,
 
   ModelConfig resolvedAgainst(Path folder) {
     return new ModelConfig(name, version, folder.resolve(path).normalize(), instances, onnx,
-        predict);
+        batching, predict);
   }
 }

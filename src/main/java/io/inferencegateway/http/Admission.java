@@ -1,14 +1,16 @@
 package io.inferencegateway.http;
 
 import io.inferencegateway.config.ModelConfig;
+import io.inferencegateway.model.QueueSlots;
 import io.inferencegateway.model.RequestFailure;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.PlatformHandler;
 
 /**
  * The first step of an inference route, before the body is read: resolves the model the URL
- * names (404 when there is none) and takes a place in its queue (503 when it is full). Refusing
- * before reading and parsing the body keeps an overloaded gateway cheap to say no. A platform
+ * names (404 when there is none) and refuses a model whose queue is full (503). Refusing before
+ * reading and parsing the body keeps an overloaded gateway cheap to say no; the queue slot itself
+ * is taken by the model once the request is whole, so a body still arriving holds none. A platform
  * handler, because Vert.x Web lets only those run ahead of the body handler.
  */
 final class Admission implements PlatformHandler {
@@ -16,12 +18,12 @@ final class Admission implements PlatformHandler {
   private static final String MODEL = "model";
 
   private final ModelCatalog catalog;
-  private final QueueLimits limits;
+  private final QueueSlots slots;
   private final ModelCaller caller;
 
-  Admission(ModelCatalog catalog, QueueLimits limits, ModelCaller caller) {
+  Admission(ModelCatalog catalog, QueueSlots slots, ModelCaller caller) {
     this.catalog = catalog;
-    this.limits = limits;
+    this.slots = slots;
     this.caller = caller;
   }
 
@@ -34,14 +36,12 @@ final class Admission implements PlatformHandler {
       ErrorReplies.send(ctx, e);
       return;
     }
-    if (!limits.tryAcquire(model.name())) {
+    if (slots.isFull(model.name())) {
       caller.refuse(ctx, model, new RequestFailure(RequestFailure.Kind.OVERLOADED, "model '"
-          + model.name() + "' is overloaded: " + limits.limit()
+          + model.name() + "' is overloaded: " + slots.limit()
           + " requests are already waiting; retry later"));
       return;
     }
-    // Called once the response is sent or the connection is gone, whichever comes first.
-    ctx.addEndHandler(done -> limits.release(model.name()));
     ctx.put(MODEL, model);
     ctx.next();
   }

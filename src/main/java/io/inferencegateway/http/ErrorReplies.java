@@ -46,6 +46,8 @@ final class ErrorReplies {
       case NOT_FOUND -> 404;
       case NOT_READY, OVERLOADED -> 503;
       case TIMED_OUT -> 504;
+      // Never seen by a client: given when the client has gone or has had its 504.
+      case CANCELLED -> 499;
       case INTERNAL -> 500;
     };
   }
@@ -55,6 +57,7 @@ final class ErrorReplies {
       case BAD_REQUEST, NOT_FOUND -> Outcome.CLIENT_ERROR;
       case OVERLOADED -> Outcome.OVERLOAD;
       case TIMED_OUT -> Outcome.TIMEOUT;
+      case CANCELLED -> Outcome.CANCELLED;
       case NOT_READY, INTERNAL -> Outcome.FAILURE;
     };
   }

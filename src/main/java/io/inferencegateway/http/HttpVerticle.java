@@ -3,6 +3,7 @@ package io.inferencegateway.http;
 import io.inferencegateway.config.GatewayConfig;
 import io.inferencegateway.health.ModelHealthChecks;
 import io.inferencegateway.metrics.GatewayMetrics;
+import io.inferencegateway.model.QueueSlots;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
@@ -24,7 +25,7 @@ public final class HttpVerticle extends VerticleBase {
 
   private final GatewayConfig config;
   private final int port;
-  private final QueueLimits limits;
+  private final QueueSlots slots;
   private final GatewayMetrics metrics;
   private final String version;
   private HttpServer server;
@@ -33,11 +34,11 @@ public final class HttpVerticle extends VerticleBase {
    * {@code port} is where to listen: the configured one, or -1 for a free port shared by every
    * instance (0 would give each instance a port of its own).
    */
-  public HttpVerticle(GatewayConfig config, int port, QueueLimits limits, GatewayMetrics metrics,
+  public HttpVerticle(GatewayConfig config, int port, QueueSlots slots, GatewayMetrics metrics,
       String version) {
     this.config = config;
     this.port = port;
-    this.limits = limits;
+    this.slots = slots;
     this.metrics = metrics;
     this.version = version;
   }
@@ -70,7 +71,7 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     ModelCatalog catalog = new ModelCatalog(config.models());
     ModelCaller caller = new ModelCaller(vertx, metrics, config.inference());
-    Admission admission = new Admission(catalog, limits, caller);
+    Admission admission = new Admission(catalog, slots, caller);
     ModelHealthChecks health =
         ModelHealthChecks.create(vertx, catalog.models(), config.health().timeoutMs());
     BodyHandler body = BodyHandler.create(false)

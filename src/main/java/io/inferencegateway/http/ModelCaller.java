@@ -4,11 +4,14 @@ import io.inferencegateway.config.InferenceConfig;
 import io.inferencegateway.config.ModelConfig;
 import io.inferencegateway.metrics.GatewayMetrics;
 import io.inferencegateway.metrics.Outcome;
+import io.inferencegateway.model.Cancellation;
+import io.inferencegateway.model.ModelRequest;
 import io.inferencegateway.model.RequestFailure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -22,6 +25,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class ModelCaller {
 
+  private static final CharSequence REQUEST_TIMEOUT =
+      HttpHeaders.createOptimized("Request-Timeout-Ms");
+
   private final Vertx vertx;
   private final GatewayMetrics metrics;
   private final long timeoutNanos;
@@ -32,23 +38,59 @@ final class ModelCaller {
     this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.timeoutMs());
   }
 
-  /** When the request's answer is due: the configured timeout after its arrival. */
-  long deadlineNanos(RoutingContext ctx) {
-    return AccessLog.arrivalNanos(ctx) + timeoutNanos;
+  /**
+   * When the request's answer is due: the configured timeout after its arrival, lowered (never
+   * raised) by a {@code Request-Timeout-Ms} header or the protocol's {@code timeout} parameter
+   * (microseconds, as Triton takes it).
+   */
+  long deadlineNanos(RoutingContext ctx, JsonObject parameters) {
+    long timeout = timeoutNanos;
+    String header = ctx.request().getHeader(REQUEST_TIMEOUT);
+    if (header != null) {
+      timeout = Math.min(timeout, TimeUnit.MILLISECONDS.toNanos(positive(header.trim(),
+          REQUEST_TIMEOUT + " must be a positive number of milliseconds")));
+    }
+    Object parameter = parameters == null ? null : parameters.getValue("timeout");
+    if (parameter != null) {
+      if (!(parameter instanceof Integer || parameter instanceof Long)) {
+        throw RequestFailure.badRequest(
+            "parameter 'timeout' must be a positive number of microseconds");
+      }
+      timeout = Math.min(timeout, TimeUnit.MICROSECONDS.toNanos(positive(parameter.toString(),
+          "parameter 'timeout' must be a positive number of microseconds")));
+    }
+    return AccessLog.arrivalNanos(ctx) + timeout;
   }
 
   /**
    * Sends a request to a model; the future fails with a {@link RequestFailure}. The event-bus
    * hop gets what is left of the deadline, so a late answer is a timeout whatever the hop took.
+   * Whenever the answer is no longer wanted (the deadline passed, the client went away), the
+   * request is cancelled, and the model drops it unless it has started.
    */
-  <R> Future<R> call(ModelConfig model, String address, Object request, long deadlineNanos) {
-    long leftMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+  <R> Future<R> call(RoutingContext ctx, ModelConfig model, String address,
+      ModelRequest request) {
+    Cancellation cancellation = request.cancellation();
+    ctx.addEndHandler(done -> {
+      if (done.failed()) {
+        cancellation.cancel();
+      }
+    });
+    long leftMs = Math.max(1,
+        TimeUnit.NANOSECONDS.toMillis(request.deadlineNanos() - System.nanoTime()));
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(leftMs);
     return vertx.eventBus().<R>request(address, request, options)
         .<R>map(reply -> reply.body())
-        .recover(failure -> Future.failedFuture(RequestFailure.of(failure, model.name())))
-        .andThen(done -> metrics.model(model.name(), model.version()).request(done.succeeded()
-            ? Outcome.SUCCESS : ErrorReplies.outcomeOf(((RequestFailure) done.cause()).kind())));
+        .recover(failure -> {
+          RequestFailure known = RequestFailure.of(failure, model.name());
+          if (known.kind() == RequestFailure.Kind.TIMED_OUT) {
+            cancellation.cancel();
+          }
+          return Future.failedFuture(known);
+        })
+        .andThen(done -> metrics.model(model.name(), model.version()).request(done.failed()
+            ? ErrorReplies.outcomeOf(((RequestFailure) done.cause()).kind())
+            : cancellation.isCancelled() ? Outcome.CANCELLED : Outcome.SUCCESS));
   }
 
   /** Counts and answers a request refused before it reached the model. */
@@ -73,6 +115,18 @@ final class ModelCaller {
           + (json instanceof JsonArray ? "an array" : "a single value"));
     }
     return object;
+  }
+
+  private static long positive(String text, String rule) {
+    try {
+      long value = Long.parseLong(text);
+      if (value > 0) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw RequestFailure.badRequest(rule + ", got \"" + text + "\"");
   }
 
   private static String firstLine(Exception e) {

@@ -3,6 +3,7 @@ package io.inferencegateway.http;
 import io.inferencegateway.config.ModelConfig;
 import io.inferencegateway.health.ModelHealthChecks;
 import io.inferencegateway.health.ModelProbe;
+import io.inferencegateway.model.Cancellation;
 import io.inferencegateway.model.InferRequest;
 import io.inferencegateway.model.InferResult;
 import io.inferencegateway.model.ModelAddresses;
@@ -93,13 +94,13 @@ final class OipRoutes {
     try {
       JsonObject body = ModelCaller.jsonBody(ctx);
       id = responseId(body, ctx);
-      request = parse(body, AccessLog.arrivalNanos(ctx), caller.deadlineNanos(ctx));
+      request = parse(body, AccessLog.arrivalNanos(ctx),
+          caller.deadlineNanos(ctx, parameters(body)));
     } catch (RequestFailure e) {
       caller.refuse(ctx, model, e);
       return;
     }
-    caller.<InferResult>call(model, ModelAddresses.infer(model.name()), request,
-            request.deadlineNanos())
+    caller.<InferResult>call(ctx, model, ModelAddresses.infer(model.name()), request)
         .onSuccess(result -> sendJson(ctx, response(model, id, result)))
         .onFailure(failure -> ErrorReplies.send(ctx, (RequestFailure) failure));
   }
@@ -124,7 +125,8 @@ final class OipRoutes {
       }
       tensors.add(tensor);
     }
-    return new InferRequest(tensors, requestedOutputs(body), arrivalNanos, deadlineNanos);
+    return new InferRequest(tensors, requestedOutputs(body), arrivalNanos, deadlineNanos,
+        new Cancellation());
   }
 
   private static List<String> requestedOutputs(JsonObject body) {
@@ -143,6 +145,15 @@ final class OipRoutes {
       names.add(TensorJson.requireString(output, "name", "outputs[" + i + "]"));
     }
     return names;
+  }
+
+  /** The request's {@code parameters} object, if it has one. */
+  private static JsonObject parameters(JsonObject body) {
+    Object parameters = body.getValue("parameters");
+    if (parameters != null && !(parameters instanceof JsonObject)) {
+      throw RequestFailure.badRequest("'parameters' must be an object");
+    }
+    return (JsonObject) parameters;
   }
 
   /** The body's own id is echoed; without one the response carries the HTTP request id. */

@@ -1,6 +1,7 @@
 package io.inferencegateway.http;
 
 import io.inferencegateway.config.ModelConfig;
+import io.inferencegateway.model.Cancellation;
 import io.inferencegateway.model.ModelAddresses;
 import io.inferencegateway.model.PredictRequest;
 import io.inferencegateway.model.PredictResult;
@@ -40,13 +41,12 @@ final class PredictRoutes {
     PredictRequest request;
     try {
       request = new PredictRequest(instances(ModelCaller.jsonBody(ctx)),
-          AccessLog.arrivalNanos(ctx), caller.deadlineNanos(ctx));
+          AccessLog.arrivalNanos(ctx), caller.deadlineNanos(ctx, null), new Cancellation());
     } catch (RequestFailure e) {
       caller.refuse(ctx, model, e);
       return;
     }
-    caller.<PredictResult>call(model, ModelAddresses.predict(model.name()), request,
-            request.deadlineNanos())
+    caller.<PredictResult>call(ctx, model, ModelAddresses.predict(model.name()), request)
         .onSuccess(result ->
             OipRoutes.sendJson(ctx, new JsonObject().put("predictions", result.predictions())))
         .onFailure(failure -> ErrorReplies.send(ctx, (RequestFailure) failure));

@@ -69,11 +69,15 @@ public final class ModelMetrics {
     requests.get(outcome).increment();
   }
 
-  /** One run: how long it waited since arrival, how long it ran, how many requests it served. */
-  public void run(long waitNanos, long runNanos, int requestsInRun) {
-    queueWait.record(waitNanos, TimeUnit.NANOSECONDS);
+  /** One run: how long it took and how many requests it served. */
+  public void ran(long runNanos, int requestsInRun) {
     inference.record(runNanos, TimeUnit.NANOSECONDS);
     batchSize.record(requestsInRun);
+  }
+
+  /** How long one request waited from its arrival to the start of its run. */
+  public void waited(long waitNanos) {
+    queueWait.record(waitNanos, TimeUnit.NANOSECONDS);
   }
 
   private Timer latency(String name, String description) {

@@ -8,6 +8,7 @@ public enum Outcome {
   CLIENT_ERROR,
   TIMEOUT,
   OVERLOAD,
+  CANCELLED,
   FAILURE;
 
   /** The label value, in Prometheus' lower-case style. */

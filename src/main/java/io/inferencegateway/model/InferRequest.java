@@ -4,9 +4,8 @@ import java.util.List;
 
 /**
  * An inference request as the HTTP verticle hands it to a model: structurally valid tensors, the
- * requested output names (empty for all), when it arrived and the deadline after which nobody
- * waits for the answer any more, both in {@link System#nanoTime()} terms.
+ * requested output names (empty for all), and its arrival, deadline and cancellation.
  */
 public record InferRequest(List<Tensor> inputs, List<String> outputs, long arrivalNanos,
-    long deadlineNanos) {
+    long deadlineNanos, Cancellation cancellation) implements ModelRequest {
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -35,8 +36,8 @@ public final class ModelRuntime {
   private volatile double loadSeconds = Double.NaN;
   private int users;
 
-  private record Loaded(OnnxModel onnx, Optional<TribuoPredictor<?>> tribuo, long loadMillis,
-      Instant loadedAt) {
+  private record Loaded(OnnxModel onnx, Optional<TribuoPredictor<?>> tribuo, boolean batching,
+      long loadMillis, Instant loadedAt) {
   }
 
   public ModelRuntime(ModelConfig config, long stuckAfterMillis, ModelMetrics metrics) {
@@ -67,7 +68,7 @@ public final class ModelRuntime {
       Optional<TribuoPredictor<?>> tribuo = openTribuo(onnx);
       long millis = (System.nanoTime() - start) / 1_000_000;
       loadSeconds = (System.nanoTime() - start) / 1e9;
-      loaded = new Loaded(onnx, tribuo, millis, Instant.now());
+      loaded = new Loaded(onnx, tribuo, batching(onnx), millis, Instant.now());
       LOG.info("Loaded model {} version {} from {} in {} ms", config.name(), config.version(),
           config.path(), millis);
     } catch (Exception e) {
@@ -76,6 +77,23 @@ public final class ModelRuntime {
       LOG.error("Model {} version {} failed to load from {}: {}", config.name(), config.version(),
           config.path(), loadError);
     }
+  }
+
+  /**
+   * Batching is on when configured so or left to the model, and every input and output of the
+   * model has a dynamic first dimension to join requests along.
+   */
+  private boolean batching(OnnxModel onnx) {
+    Boolean wanted = config.batching().enabled();
+    if (Boolean.FALSE.equals(wanted)) {
+      return false;
+    }
+    boolean possible = onnx.batchable();
+    if (!possible && Boolean.TRUE.equals(wanted)) {
+      LOG.warn("Model {} version {}: batching is off, since not every input and output has a "
+          + "dynamic first dimension", config.name(), config.version());
+    }
+    return possible;
   }
 
   private void checkFile() {
@@ -126,18 +144,52 @@ public final class ModelRuntime {
     }
   }
 
-  public InferResult infer(InferRequest request) {
+  /** Refuses, before it is queued, a request the model cannot serve. */
+  public void check(ModelRequest request) {
     Loaded model = ready();
-    return tracked(request.arrivalNanos(), () -> model.onnx().run(request));
+    if (request instanceof InferRequest infer) {
+      model.onnx().check(infer);
+    } else {
+      tribuo(model);
+    }
   }
 
-  public PredictResult predict(PredictRequest request) {
+  /** Serves one checked request. */
+  public Object serve(ModelRequest request) {
     Loaded model = ready();
-    TribuoPredictor<?> tribuo = model.tribuo().orElseThrow(() -> RequestFailure.badRequest(
-        "model '" + config.name()
-            + "' has no named-feature mapping; send tensors to /v2/models/" + config.name()
-            + "/infer instead"));
-    return tracked(request.arrivalNanos(), () -> tribuo.predict(request));
+    if (request instanceof InferRequest infer) {
+      return tracked(List.of(infer), () -> model.onnx().run(infer));
+    }
+    PredictRequest predict = (PredictRequest) request;
+    return tracked(List.of(predict), () -> tribuo(model).predict(predict));
+  }
+
+  /**
+   * Serves checked, compatible requests in one run; fails when the run fails or the model's
+   * outputs do not have one row per input row.
+   */
+  public List<InferResult> serveBatch(List<InferRequest> requests) {
+    Loaded model = ready();
+    InferResult joined = tracked(requests, () -> model.onnx().run(TensorBatch.join(requests)));
+    return TensorBatch.split(joined, requests).orElseThrow(() -> new IllegalStateException(
+        "the outputs of model '" + config.name() + "' do not have one row per input row"));
+  }
+
+  /** The most rows one run may take: 1 when the model's requests are not batched. */
+  public int maxBatchRows() {
+    Loaded model = loaded;
+    return model != null && model.batching() ? config.batching().maxBatchSize() : 1;
+  }
+
+  /** How long the oldest request may wait for others to join its batch. */
+  public long maxQueueDelayNanos() {
+    return TimeUnit.MICROSECONDS.toNanos(config.batching().maxQueueDelayMicros());
+  }
+
+  private TribuoPredictor<?> tribuo(Loaded model) {
+    return model.tribuo().orElseThrow(() -> RequestFailure.badRequest("model '" + config.name()
+        + "' has no named-feature mapping; send tensors to /v2/models/" + config.name()
+        + "/infer instead"));
   }
 
   public ModelState state() {
@@ -174,14 +226,18 @@ public final class ModelRuntime {
     return model;
   }
 
-  /** Runs one request, visible to the stuck check while it runs; successful runs are measured. */
-  private <R> R tracked(long arrivalNanos, Supplier<R> run) {
+  /**
+   * Runs the requests' one run, visible to the stuck check while it runs; successful runs are
+   * measured, with each request's wait.
+   */
+  private <R> R tracked(List<? extends ModelRequest> requests, Supplier<R> run) {
     long id = runIds.incrementAndGet();
     long start = System.nanoTime();
     runningSince.put(id, start);
     try {
       R result = run.get();
-      metrics.run(start - arrivalNanos, System.nanoTime() - start, 1);
+      metrics.ran(System.nanoTime() - start, requests.size());
+      requests.forEach(request -> metrics.waited(start - request.arrivalNanos()));
       return result;
     } finally {
       runningSince.remove(id);

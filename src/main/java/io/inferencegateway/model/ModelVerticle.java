@@ -1,37 +1,35 @@
 package io.inferencegateway.model;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
-import java.util.function.Supplier;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A worker verticle serving one model's inference and prediction requests from the event bus.
- * Deployed with the worker threading model, as many instances as configured; all instances share
- * the model's {@link ModelRuntime} and so its sessions.
+ * A worker instance of one model: loads the model (once, whichever instance comes first), then
+ * runs the work its {@link ModelScheduler} hands out, on a thread of the model's worker pool. All
+ * instances share the model's {@link ModelRuntime} and so its sessions.
  */
-public final class ModelVerticle extends VerticleBase {
+public final class ModelVerticle extends VerticleBase implements ModelScheduler.Worker {
 
   private static final Logger LOG = LoggerFactory.getLogger(ModelVerticle.class);
 
   private final ModelRuntime runtime;
+  private final ModelScheduler scheduler;
 
-  public ModelVerticle(ModelRuntime runtime) {
+  public ModelVerticle(ModelRuntime runtime, ModelScheduler scheduler) {
     this.runtime = runtime;
+    this.scheduler = scheduler;
   }
 
   @Override
   public Future<?> start() {
     // Runs on a worker thread: loading blocks nobody's event loop.
     runtime.load();
-    String name = runtime.config().name();
-    return Future.join(
-        vertx.eventBus().<InferRequest>consumer(ModelAddresses.infer(name), this::onInfer)
-            .completion(),
-        vertx.eventBus().<PredictRequest>consumer(ModelAddresses.predict(name), this::onPredict)
-            .completion());
+    scheduler.join(this);
+    return Future.succeededFuture();
   }
 
   @Override
@@ -40,31 +38,54 @@ public final class ModelVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  private void onInfer(Message<InferRequest> message) {
-    InferRequest request = message.body();
-    answer(message, request.deadlineNanos(), () -> runtime.infer(request));
+  /** Called from any thread; the work runs on this instance's own context. */
+  @Override
+  public void wake() {
+    Context own = context;
+    own.runOnContext(nothing -> drain());
   }
 
-  private void onPredict(Message<PredictRequest> message) {
-    PredictRequest request = message.body();
-    answer(message, request.deadlineNanos(), () -> runtime.predict(request));
+  /** Runs work until the scheduler has none left to start. */
+  private void drain() {
+    for (List<ModelScheduler.Work> work = scheduler.next(this); work != null;
+        work = scheduler.next(this)) {
+      if (work.size() == 1) {
+        serve(work.get(0));
+      } else {
+        serveBatch(work);
+      }
+    }
   }
 
-  private void answer(Message<?> message, long deadlineNanos, Supplier<?> work) {
-    if (System.nanoTime() - deadlineNanos > 0) {
-      // The caller has given up already; running the request would only delay the next one.
-      new RequestFailure(RequestFailure.Kind.TIMED_OUT, "model '" + runtime.config().name()
-          + "' could not start the request before its deadline").failReply(message);
+  /** One run for the batch; when it fails, each request runs alone, so only a culprit fails. */
+  private void serveBatch(List<ModelScheduler.Work> batch) {
+    List<InferResult> results;
+    try {
+      results = runtime.serveBatch(batch.stream()
+          .map(work -> (InferRequest) work.request()).toList());
+    } catch (RuntimeException e) {
+      LOG.debug("Model {}: a batch of {} failed, running its requests one by one: {}",
+          runtime.config().name(), batch.size(), e.getMessage());
+      batch.forEach(this::serve);
       return;
     }
+    for (int i = 0; i < batch.size(); i++) {
+      batch.get(i).message().reply(results.get(i));
+      scheduler.done(batch.get(i));
+    }
+  }
+
+  private void serve(ModelScheduler.Work work) {
     try {
-      message.reply(work.get());
+      work.message().reply(runtime.serve(work.request()));
     } catch (RequestFailure e) {
-      e.failReply(message);
+      e.failReply(work.message());
     } catch (RuntimeException e) {
       LOG.error("Model {} failed a request", runtime.config().name(), e);
       new RequestFailure(RequestFailure.Kind.INTERNAL, "inference failed: " + e)
-          .failReply(message);
+          .failReply(work.message());
+    } finally {
+      scheduler.done(work);
     }
   }
 }

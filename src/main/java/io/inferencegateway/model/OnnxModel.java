@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * One ONNX Runtime session and the tensors it takes and gives. {@link OrtSession#run} is
@@ -61,16 +63,31 @@ public final class OnnxModel implements AutoCloseable {
     return signature;
   }
 
-  /** Checks the request against the model's signature, runs it and copies the outputs out. */
+  /** Whether requests can be joined along the first dimension: every tensor's is dynamic. */
+  public boolean batchable() {
+    return Stream.concat(inputs.values().stream(), outputs.values().stream())
+        .allMatch(spec -> spec.shape().length > 0 && spec.shape()[0] == -1);
+  }
+
+  /** Refuses a request that does not fit the model's signature, naming what is wrong. */
+  public void check(InferRequest request) {
+    requestedOutputs(request.outputs());
+    Set<String> given = new HashSet<>();
+    for (Tensor input : request.inputs()) {
+      check(input);
+      given.add(input.name());
+    }
+    requireAllInputs(given);
+  }
+
+  /** Runs a request that passed {@link #check} and copies the outputs out. */
   public InferResult run(InferRequest request) {
     Set<String> wanted = requestedOutputs(request.outputs());
     Map<String, OnnxTensor> feeds = new HashMap<>();
     try {
       for (Tensor input : request.inputs()) {
-        check(input);
         feeds.put(input.name(), OnnxTensors.toOnnx(env, input));
       }
-      requireAllInputs(feeds.keySet());
       try (OrtSession.Result result = session.run(feeds, wanted)) {
         List<Tensor> tensors = new ArrayList<>(wanted.size());
         for (String name : wanted) {

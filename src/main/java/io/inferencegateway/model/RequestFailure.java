@@ -22,6 +22,8 @@ public final class RequestFailure extends RuntimeException {
     OVERLOADED,
     /** The request's deadline passed before it was answered. */
     TIMED_OUT,
+    /** Nobody waits for the answer any more: the client has gone, or the deadline has passed. */
+    CANCELLED,
     /** The gateway failed in a way the client could not have caused. */
     INTERNAL
   }

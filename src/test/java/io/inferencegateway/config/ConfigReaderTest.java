@@ -113,7 +113,7 @@ class ConfigReaderTest {
     @Test
     void modelIsVersionOneWithDefaultInstancesAndOnnxSettingsAndNoPredictMapping() {
       assertThat(config.models()).containsExactly(
-          new ModelConfig("m", "1", BASE.resolve("m.onnx"), null, null, null));
+          new ModelConfig("m", "1", BASE.resolve("m.onnx"), null, null, null, null));
     }
 
     @Test
@@ -301,7 +301,7 @@ class ConfigReaderTest {
     void typoInModelIsRejectedByName() {
       JsonObject json = config(model("m", "a.onnx"), model("n", "b.onnx").put("instnaces", 2));
       assertThat(parseRejection(json)).isEqualTo("models[1]: unknown key \"instnaces\" "
-          + "(allowed: instances, name, onnx, path, predict, version)");
+          + "(allowed: batching, instances, name, onnx, path, predict, version)");
     }
 
     @Test
@@ -488,8 +488,8 @@ class ConfigReaderTest {
           "GATEWAY_MODELS_0_VERSION", "7",
           "GATEWAY_MODELS_0_PATH", "other/a.onnx"));
       assertThat(config.models()).containsExactly(
-          new ModelConfig("a", "7", BASE.resolve("other/a.onnx"), null, null, null),
-          new ModelConfig("b", "1", BASE.resolve("b.onnx"), 3, null, null));
+          new ModelConfig("a", "7", BASE.resolve("other/a.onnx"), null, null, null, null),
+          new ModelConfig("b", "1", BASE.resolve("b.onnx"), 3, null, null, null));
     }
 
     @Test

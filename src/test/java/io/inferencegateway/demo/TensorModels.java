@@ -133,6 +133,38 @@ public final class TensorModels {
             + "y_int32 = x_int32 * 3, y_bool = not x_bool; all shapes [batch, 3].");
   }
 
+  /**
+   * A lookup: output {@code row} [batch, 1, width] holds, for each index of input {@code index}
+   * [batch, 1], row {@code index} of a table whose cell (i, j) is 10 * i + j. An index outside
+   * the table's {@code rows} makes ONNX Runtime reject the run: a request that is well formed yet
+   * fails, for tests of batches with one bad request.
+   */
+  public static OnnxMl.ModelProto tableLookup(int rows, int width) {
+    OnnxMl.TensorProto.Builder table = OnnxMl.TensorProto.newBuilder()
+        .setName("table").setDataType(DataType.FLOAT_VALUE).addDims(rows).addDims(width);
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < width; j++) {
+        table.addFloatData(10 * i + j);
+      }
+    }
+    OnnxMl.TensorShapeProto.Dimension batch =
+        OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam(BATCH).build();
+    OnnxMl.TypeProto.Tensor rowType = OnnxMl.TypeProto.Tensor.newBuilder()
+        .setElemType(DataType.FLOAT_VALUE)
+        .setShape(OnnxMl.TensorShapeProto.newBuilder().addDim(batch)
+            .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(1))
+            .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(width)))
+        .build();
+    OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder().setName("table_lookup")
+        .addInput(tensorInfo("index", DataType.INT64, 1))
+        .addInitializer(table)
+        .addNode(node("Gather", "lookup", "row", "table", "index"))
+        .addOutput(OnnxMl.ValueInfoProto.newBuilder().setName("row")
+            .setType(OnnxMl.TypeProto.newBuilder().setTensorType(rowType)))
+        .build();
+    return model(graph, "Table lookup test model: row = table[index], table[i][j] = 10 i + j.");
+  }
+
   /** A [batch, width] tensor declaration of the given element type, batch being dynamic. */
   private static OnnxMl.ValueInfoProto tensorInfo(String name, DataType type, int width) {
     OnnxMl.TensorShapeProto shape = OnnxMl.TensorShapeProto.newBuilder()

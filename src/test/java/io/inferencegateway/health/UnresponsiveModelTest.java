@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.inferencegateway.config.ConfigReader;
 import io.inferencegateway.config.GatewayConfig;
 import io.inferencegateway.http.HttpVerticle;
-import io.inferencegateway.http.QueueLimits;
 import io.inferencegateway.metrics.GatewayMetrics;
 import io.inferencegateway.model.ModelAddresses;
+import io.inferencegateway.model.QueueSlots;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -44,7 +44,7 @@ class UnresponsiveModelTest {
         .put("models", new JsonArray()
             .add(new JsonObject().put("name", "silent").put("path", "silent.onnx"))), Path.of("."));
     vertx.eventBus().consumer(ModelAddresses.status("silent"), message -> { });
-    HttpVerticle http = new HttpVerticle(config, 0, new QueueLimits(List.of("silent"), 4),
+    HttpVerticle http = new HttpVerticle(config, 0, new QueueSlots(List.of("silent"), 4),
         new GatewayMetrics(), "test");
     vertx.deployVerticle(http).onComplete(ctx.succeeding(id -> {
       client = WebClient.create(vertx, new WebClientOptions()

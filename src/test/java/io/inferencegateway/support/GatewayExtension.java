@@ -4,6 +4,7 @@ import io.inferencegateway.Gateway;
 import io.inferencegateway.config.ConfigReader;
 import io.inferencegateway.metrics.GatewayMetrics;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -34,6 +35,7 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
   public static final Path DEMO_CONFIG = Path.of("conf/gateway.json");
 
   private static final long START_SECONDS = 60;
+  private static final int CONNECTIONS = 32;
 
   private final Function<Path, JsonObject> config;
   private final boolean demo;
@@ -99,9 +101,10 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
     vertx = metrics.createVertx();
     gateway = Gateway.start(vertx, ConfigReader.parse(json, folder), metrics)
         .toCompletionStage().toCompletableFuture().get(START_SECONDS, TimeUnit.SECONDS);
+    // Tests send bursts: enough connections that none waits in the client for another.
     client = WebClient.create(vertx, new WebClientOptions()
         .setDefaultHost("127.0.0.1")
-        .setDefaultPort(gateway.port()));
+        .setDefaultPort(gateway.port()), new PoolOptions().setHttp1MaxSize(CONNECTIONS));
   }
 
   @Override

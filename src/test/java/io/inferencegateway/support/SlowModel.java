@@ -4,6 +4,7 @@ import io.inferencegateway.demo.TensorModels;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,6 +37,17 @@ public final class SlowModel {
 
   /** Sends one inference of {@code rows} zero rows. */
   public static Future<HttpResponse<Buffer>> infer(GatewayExtension gateway, int rows) {
+    return request(gateway).sendBuffer(body(rows));
+  }
+
+  /** An inference request to the model, for tests that add headers or a client timeout. */
+  public static HttpRequest<Buffer> request(GatewayExtension gateway) {
+    return gateway.client().post("/v2/models/" + NAME + "/infer")
+        .putHeader("content-type", "application/json");
+  }
+
+  /** The body of an inference of {@code rows} zero rows. */
+  public static Buffer body(int rows) {
     StringBuilder json = new StringBuilder(rows * WIDTH * 2 + 100);
     json.append("{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[")
         .append(rows).append(',').append(WIDTH).append("],\"data\":[");
@@ -43,8 +55,6 @@ public final class SlowModel {
       json.append(i == 0 ? "0" : ",0");
     }
     json.append("]}]}");
-    return gateway.client().post("/v2/models/" + NAME + "/infer")
-        .putHeader("content-type", "application/json")
-        .sendBuffer(Buffer.buffer(json.toString()));
+    return Buffer.buffer(json.toString());
   }
 }

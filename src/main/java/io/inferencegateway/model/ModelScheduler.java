@@ -1,0 +1,187 @@
+package io.inferencegateway.model;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One model's queue and the worker instances that serve it. An accepted request holds a queue
+ * slot until its work has run or has been dropped; a request whose client has gone, or whose
+ * deadline has passed, is dropped before it starts and never run. Work arriving wakes an idle
+ * worker; a worker that finishes takes the next work itself. With batching on, a worker takes the
+ * oldest request together with every queued request that can join it, up to the batch limit.
+ */
+public final class ModelScheduler {
+
+  /** A worker instance; {@link #wake()} makes it ask for work on its own thread. */
+  public interface Worker {
+    void wake();
+  }
+
+  /** An accepted request and the message to answer. */
+  public record Work(Message<? extends ModelRequest> message, ModelRequest request) {
+  }
+
+  private final Vertx vertx;
+  private final ModelRuntime runtime;
+  private final QueueSlots slots;
+  private final String model;
+  private final ArrayDeque<Work> queue = new ArrayDeque<>();
+  private final ArrayDeque<Worker> idle = new ArrayDeque<>();
+  private boolean delayTimerSet;
+
+  public ModelScheduler(Vertx vertx, ModelRuntime runtime, QueueSlots slots) {
+    this.vertx = vertx;
+    this.runtime = runtime;
+    this.slots = slots;
+    this.model = runtime.config().name();
+  }
+
+  /** Accepts a request into the queue, or refuses it at once when it cannot be served. */
+  public void submit(Message<? extends ModelRequest> message) {
+    ModelRequest request = message.body();
+    try {
+      runtime.check(request);
+    } catch (RequestFailure e) {
+      e.failReply(message);
+      return;
+    }
+    if (!slots.tryAcquire(model)) {
+      new RequestFailure(RequestFailure.Kind.OVERLOADED, "model '" + model + "' is overloaded: "
+          + slots.limit() + " requests are already waiting; retry later").failReply(message);
+      return;
+    }
+    Work work = new Work(message, request);
+    Worker woken;
+    synchronized (this) {
+      queue.add(work);
+      woken = idle.poll();
+    }
+    request.cancellation().onCancel(() -> withdraw(work));
+    if (woken != null) {
+      woken.wake();
+    }
+  }
+
+  /** A worker ready for work; woken at once when some is waiting. */
+  public void join(Worker worker) {
+    synchronized (this) {
+      idle.add(worker);
+    }
+    wakeIdle();
+  }
+
+  /**
+   * The next work for {@code worker}: one request, or several to run as one batch. Null when there
+   * is nothing to start now; the worker is then idle until woken.
+   */
+  public List<Work> next(Worker worker) {
+    List<Work> dropped = new ArrayList<>(0);
+    List<Work> batch;
+    synchronized (this) {
+      dropDead(dropped);
+      batch = queue.isEmpty() ? null : take();
+      if (batch == null) {
+        idle.add(worker);
+      }
+    }
+    dropped.forEach(this::expire);
+    return batch;
+  }
+
+  /** The work has been answered: its slot is free again. */
+  public void done(Work work) {
+    slots.release(model);
+  }
+
+  /** Takes the head of the queue and, when batching, whatever may join it. Holds the lock. */
+  private List<Work> take() {
+    Work head = queue.peek();
+    int limit = runtime.maxBatchRows();
+    long rows = head.request() instanceof InferRequest infer && limit > 1
+        ? TensorBatch.rows(infer) : 0;
+    if (rows < 1 || rows >= limit) {
+      return List.of(queue.poll());
+    }
+    InferRequest first = (InferRequest) head.request();
+    List<Work> batch = new ArrayList<>();
+    for (Work work : queue) {
+      if (work == head || work.request() instanceof InferRequest other
+          && TensorBatch.compatible(first, other)) {
+        long more = work == head ? 0 : TensorBatch.rows((InferRequest) work.request());
+        if (more > 0 && rows + more > limit) {
+          continue;
+        }
+        rows += more;
+        batch.add(work);
+      }
+    }
+    long waitNanos = runtime.maxQueueDelayNanos() - (System.nanoTime() - first.arrivalNanos());
+    if (rows < limit && waitNanos > 0) {
+      wakeLater(waitNanos);
+      return null;
+    }
+    queue.removeAll(batch);
+    return batch;
+  }
+
+  /** Moves cancelled and expired work out of the queue. Holds the lock. */
+  private void dropDead(List<Work> dropped) {
+    long now = System.nanoTime();
+    for (Iterator<Work> it = queue.iterator(); it.hasNext(); ) {
+      Work work = it.next();
+      if (work.request().cancellation().isCancelled() || now - work.request().deadlineNanos() > 0) {
+        it.remove();
+        dropped.add(work);
+      }
+    }
+  }
+
+  /** Holds the lock. */
+  private void wakeLater(long nanos) {
+    if (delayTimerSet) {
+      return;
+    }
+    delayTimerSet = true;
+    vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos)), id -> {
+      synchronized (this) {
+        delayTimerSet = false;
+      }
+      wakeIdle();
+    });
+  }
+
+  private void wakeIdle() {
+    Worker woken;
+    synchronized (this) {
+      woken = queue.isEmpty() ? null : idle.poll();
+    }
+    if (woken != null) {
+      woken.wake();
+    }
+  }
+
+  private void withdraw(Work work) {
+    boolean removed;
+    synchronized (this) {
+      removed = queue.remove(work);
+    }
+    if (removed) {
+      expire(work);
+    }
+  }
+
+  /** Answers dropped work without running it, and frees its slot. */
+  private void expire(Work work) {
+    boolean cancelled = work.request().cancellation().isCancelled();
+    new RequestFailure(cancelled ? RequestFailure.Kind.CANCELLED : RequestFailure.Kind.TIMED_OUT,
+        "model '" + model + "' dropped the request before starting it: "
+            + (cancelled ? "nobody waits for the answer any more" : "its deadline has passed"))
+        .failReply(work.message());
+    done(work);
+  }
+}
