@@ -3,6 +3,7 @@ package io.inferencegateway.http;
 import io.inferencegateway.config.ModelConfig;
 import io.inferencegateway.health.ModelHealthChecks;
 import io.inferencegateway.health.ModelProbe;
+import io.inferencegateway.http.InferJson.InferBody;
 import io.inferencegateway.model.Cancellation;
 import io.inferencegateway.model.InferRequest;
 import io.inferencegateway.model.InferResult;
@@ -11,6 +12,7 @@ import io.inferencegateway.model.ModelStatus;
 import io.inferencegateway.model.RequestFailure;
 import io.inferencegateway.model.Tensor;
 import io.inferencegateway.model.TensorSpec;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -89,23 +91,32 @@ final class OipRoutes {
 
   private void infer(RoutingContext ctx) {
     ModelConfig model = Admission.model(ctx);
-    String id;
+    InferBody body;
     InferRequest request;
     try {
-      JsonObject body = ModelCaller.jsonBody(ctx);
-      id = responseId(body, ctx);
-      request = parse(body, AccessLog.arrivalNanos(ctx),
-          caller.deadlineNanos(ctx, parameters(body)));
+      body = InferJson.read(ctx.body().buffer()).orElseGet(() -> treeBody(ctx));
+      request = new InferRequest(body.inputs(), body.outputs(), AccessLog.arrivalNanos(ctx),
+          caller.deadlineNanos(ctx, body.parameters()), new Cancellation());
     } catch (RequestFailure e) {
       caller.refuse(ctx, model, e);
       return;
     }
+    // The body's own id is echoed; without one the response carries the HTTP request id.
+    String id = body.id() != null ? body.id() : AccessLog.requestId(ctx);
     caller.<InferResult>call(ctx, model, ModelAddresses.infer(model.name()), request)
-        .onSuccess(result -> sendJson(ctx, response(model, id, result)))
+        .onSuccess(result -> send(ctx,
+            InferJson.write(model.name(), model.version(), id, result.outputs())))
         .onFailure(failure -> ErrorReplies.send(ctx, (RequestFailure) failure));
   }
 
-  private static InferRequest parse(JsonObject body, long arrivalNanos, long deadlineNanos) {
+  /** Any body the streaming reader did not take: read as a tree, and refused with the reason. */
+  private static InferBody treeBody(RoutingContext ctx) {
+    JsonObject body = ModelCaller.jsonBody(ctx);
+    String id = responseId(body);
+    return new InferBody(id, inputs(body), requestedOutputs(body), parameters(body));
+  }
+
+  private static List<Tensor> inputs(JsonObject body) {
     Object inputsField = body.getValue("inputs");
     if (inputsField == null) {
       throw RequestFailure.badRequest("the request has no 'inputs'");
@@ -125,8 +136,7 @@ final class OipRoutes {
       }
       tensors.add(tensor);
     }
-    return new InferRequest(tensors, requestedOutputs(body), arrivalNanos, deadlineNanos,
-        new Cancellation());
+    return tensors;
   }
 
   private static List<String> requestedOutputs(JsonObject body) {
@@ -156,26 +166,12 @@ final class OipRoutes {
     return (JsonObject) parameters;
   }
 
-  /** The body's own id is echoed; without one the response carries the HTTP request id. */
-  private static String responseId(JsonObject body, RoutingContext ctx) {
+  private static String responseId(JsonObject body) {
     Object id = body.getValue("id");
-    if (id == null) {
-      return AccessLog.requestId(ctx);
-    }
-    if (!(id instanceof String text)) {
+    if (id != null && !(id instanceof String)) {
       throw RequestFailure.badRequest("'id' must be a string");
     }
-    return text;
-  }
-
-  private static JsonObject response(ModelConfig model, String id, InferResult result) {
-    JsonArray outputs = new JsonArray();
-    result.outputs().forEach(tensor -> outputs.add(TensorJson.write(tensor)));
-    return new JsonObject()
-        .put("model_name", model.name())
-        .put("model_version", model.version())
-        .put("id", id)
-        .put("outputs", outputs);
+    return (String) id;
   }
 
   private void withStatus(RoutingContext ctx, BiConsumer<ModelConfig, ModelStatus> then) {
@@ -199,8 +195,12 @@ final class OipRoutes {
 
 
   static void sendJson(RoutingContext ctx, JsonObject json) {
+    send(ctx, json.toBuffer());
+  }
+
+  private static void send(RoutingContext ctx, Buffer json) {
     ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, ErrorReplies.JSON)
-        .end(json.toBuffer());
+        .end(json);
   }
 }

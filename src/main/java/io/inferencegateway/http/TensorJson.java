@@ -10,8 +10,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Reads request tensors from the protocol's JSON (flat or nested data, row-major) and writes
- * response tensors with flat data.
+ * Reads request tensors from the protocol's JSON object tree (flat or nested data, row-major),
+ * whatever the order of their keys, and words what is wrong with them.
  */
 final class TensorJson {
 
@@ -45,18 +45,6 @@ final class TensorJson {
           + " elements but data has " + flat.size());
     }
     return new Tensor(name, datatype, shape, values(datatype, flat, where));
-  }
-
-  static JsonObject write(Tensor tensor) {
-    JsonArray shape = new JsonArray();
-    for (long dim : tensor.shape()) {
-      shape.add(dim);
-    }
-    return new JsonObject()
-        .put("name", tensor.name())
-        .put("datatype", tensor.datatype().name())
-        .put("shape", shape)
-        .put("data", data(tensor));
   }
 
   static String requireString(JsonObject json, String key, String where) {
@@ -198,19 +186,6 @@ final class TensorJson {
   private static RequestFailure element(String where, int index, String rule, Object value) {
     String shown = value instanceof String text ? "\"" + text + "\"" : String.valueOf(value);
     return RequestFailure.badRequest(where + ": data[" + index + "] " + rule + ", got " + shown);
-  }
-
-  private static JsonArray data(Tensor tensor) {
-    JsonArray data = new JsonArray();
-    switch (tensor.datatype()) {
-      case FP32 -> { for (float v : (float[]) tensor.data()) { data.add(v); } }
-      case FP64 -> { for (double v : (double[]) tensor.data()) { data.add(v); } }
-      case INT32 -> { for (int v : (int[]) tensor.data()) { data.add(v); } }
-      case INT64 -> { for (long v : (long[]) tensor.data()) { data.add(v); } }
-      case BOOL -> { for (boolean v : (boolean[]) tensor.data()) { data.add(v); } }
-      default -> throw new IllegalArgumentException("not a carried datatype: " + tensor.datatype());
-    }
-    return data;
   }
 
   private static String shapeText(long[] shape) {

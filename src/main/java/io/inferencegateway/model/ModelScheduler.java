@@ -175,13 +175,13 @@ public final class ModelScheduler {
     }
   }
 
-  /** Answers dropped work without running it, and frees its slot. */
+  /** Frees dropped work's place and answers it without running it. */
   private void expire(Work work) {
+    done(work);
     boolean cancelled = work.request().cancellation().isCancelled();
     new RequestFailure(cancelled ? RequestFailure.Kind.CANCELLED : RequestFailure.Kind.TIMED_OUT,
         "model '" + model + "' dropped the request before starting it: "
             + (cancelled ? "nobody waits for the answer any more" : "its deadline has passed"))
         .failReply(work.message());
-    done(work);
   }
 }

@@ -70,22 +70,28 @@ public final class ModelVerticle extends VerticleBase implements ModelScheduler.
       return;
     }
     for (int i = 0; i < batch.size(); i++) {
-      batch.get(i).message().reply(results.get(i));
+      // The place is free before the answer leaves: the client's next request may follow it.
       scheduler.done(batch.get(i));
+      batch.get(i).message().reply(results.get(i));
     }
   }
 
   private void serve(ModelScheduler.Work work) {
+    Object result;
     try {
-      work.message().reply(runtime.serve(work.request()));
+      result = runtime.serve(work.request());
     } catch (RequestFailure e) {
+      scheduler.done(work);
       e.failReply(work.message());
+      return;
     } catch (RuntimeException e) {
       LOG.error("Model {} failed a request", runtime.config().name(), e);
+      scheduler.done(work);
       new RequestFailure(RequestFailure.Kind.INTERNAL, "inference failed: " + e)
           .failReply(work.message());
-    } finally {
-      scheduler.done(work);
+      return;
     }
+    scheduler.done(work);
+    work.message().reply(result);
   }
 }

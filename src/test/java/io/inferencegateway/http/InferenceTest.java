@@ -129,6 +129,31 @@ class InferenceTest {
   }
 
   @Test
+  void keysInAnyOrderGetTheSameAnswer(VertxTestContext ctx) throws OrtException {
+    float[][] rows = randomRows(3, 16, 12);
+    float[][] expected = runInProcess("conf/models/mlp/1/model.onnx", rows);
+    JsonObject canonical = fp32Request(rows).getJsonArray("inputs").getJsonObject(0);
+    JsonObject reordered = new JsonObject()
+        .put("data", canonical.getValue("data"))
+        .put("shape", canonical.getValue("shape"))
+        .put("name", canonical.getValue("name"))
+        .put("datatype", canonical.getValue("datatype"));
+    post(gateway, "/v2/models/mlp/infer", new JsonObject()
+            .put("outputs", new JsonArray().add(new JsonObject().put("name", "output")))
+            .put("inputs", new JsonArray().add(reordered)).put("id", "reordered"))
+        .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+          assertThat(response.statusCode()).isEqualTo(200);
+          assertThat(response.bodyAsJsonObject().getString("id")).isEqualTo("reordered");
+          JsonArray data = response.bodyAsJsonObject().getJsonArray("outputs").getJsonObject(0)
+              .getJsonArray("data");
+          for (int i = 0; i < 12; i++) {
+            assertThat(data.getFloat(i)).isEqualTo(expected[i / 4][i % 4]);
+          }
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void concurrentRequestsEachGetTheirOwnAnswer(VertxTestContext ctx) throws OrtException {
     int requests = 48;
     var checkpoint = ctx.checkpoint(requests);

@@ -1,0 +1,279 @@
+package io.inferencegateway.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.inferencegateway.model.DataType;
+import io.inferencegateway.model.Tensor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The Open Inference Protocol's infer bodies, read and written with Jackson's streaming parser and
+ * generator, straight from and into primitive arrays: no element is boxed on the way. The reader
+ * takes the common case, each input's name, datatype and shape before its data; a body it does not
+ * recognise as well-formed in that order is left to {@link TensorJson}, which reads any order and
+ * words every error.
+ */
+final class InferJson {
+
+  private static final JsonFactory FACTORY = new JsonFactory();
+  /** Only the small {@code parameters} object is read as a tree. */
+  private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
+
+  /** What an infer body asks for; {@code id} and {@code parameters} are null when absent. */
+  record InferBody(String id, List<Tensor> inputs, List<String> outputs, JsonObject parameters) {
+  }
+
+  private InferJson() {
+  }
+
+  /** The body, when it is well-formed in the common order; empty for {@link TensorJson}. */
+  static Optional<InferBody> read(Buffer body) {
+    if (body == null || body.length() == 0) {
+      return Optional.empty();
+    }
+    byte[] bytes = body.getBytes();
+    try (JsonParser parser = FACTORY.createParser(bytes)) {
+      InferBody read = body(parser, bytes.length);
+      return read != null && parser.nextToken() == null ? Optional.of(read) : Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The response: model name and version, id and outputs, in the protocol's order. */
+  static Buffer write(String model, String version, String id, List<Tensor> outputs) {
+    ByteArrayBuilder bytes = new ByteArrayBuilder(256);
+    try (JsonGenerator out = FACTORY.createGenerator(bytes)) {
+      out.writeStartObject();
+      out.writeStringField("model_name", model);
+      out.writeStringField("model_version", version);
+      out.writeStringField("id", id);
+      out.writeArrayFieldStart("outputs");
+      for (Tensor tensor : outputs) {
+        tensor(out, tensor);
+      }
+      out.writeEndArray();
+      out.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Buffer.buffer(bytes.toByteArray());
+  }
+
+  /** Each element of data takes a digit and a comma at least: a bound on what a body holds. */
+  private static InferBody body(JsonParser parser, int length) throws IOException {
+    if (parser.nextToken() != JsonToken.START_OBJECT) {
+      return null;
+    }
+    String id = null;
+    List<Tensor> inputs = null;
+    List<String> outputs = List.of();
+    JsonObject parameters = null;
+    Set<String> seen = new HashSet<>();
+    for (String key = parser.nextFieldName(); key != null; key = parser.nextFieldName()) {
+      if (!seen.add(key)) {
+        return null;
+      }
+      JsonToken value = parser.nextToken();
+      switch (key) {
+        case "id" -> {
+          if (value != JsonToken.VALUE_STRING) {
+            return null;
+          }
+          id = parser.getText();
+        }
+        case "inputs" -> {
+          inputs = inputs(parser, length / 2 + 1);
+          if (inputs == null) {
+            return null;
+          }
+        }
+        case "outputs" -> {
+          outputs = outputs(parser);
+          if (outputs == null) {
+            return null;
+          }
+        }
+        case "parameters" -> {
+          if (value != JsonToken.START_OBJECT) {
+            return null;
+          }
+          parameters = new JsonObject(MAPPER.readValue(parser, Map.class));
+        }
+        default -> parser.skipChildren();
+      }
+    }
+    return parser.currentToken() == JsonToken.END_OBJECT && inputs != null
+        ? new InferBody(id, inputs, outputs, parameters) : null;
+  }
+
+  private static List<Tensor> inputs(JsonParser parser, long maxElements) throws IOException {
+    if (parser.currentToken() != JsonToken.START_ARRAY) {
+      return null;
+    }
+    List<Tensor> inputs = new ArrayList<>(2);
+    Set<String> names = new HashSet<>();
+    while (parser.nextToken() == JsonToken.START_OBJECT) {
+      Tensor input = input(parser, maxElements);
+      if (input == null || !names.add(input.name())) {
+        return null;
+      }
+      inputs.add(input);
+    }
+    return parser.currentToken() == JsonToken.END_ARRAY && !inputs.isEmpty() ? inputs : null;
+  }
+
+  /** One input whose data comes after its name, datatype and shape. */
+  private static Tensor input(JsonParser parser, long maxElements) throws IOException {
+    String name = null;
+    DataType datatype = null;
+    long[] shape = null;
+    Object data = null;
+    for (String key = parser.nextFieldName(); key != null; key = parser.nextFieldName()) {
+      JsonToken value = parser.nextToken();
+      switch (key) {
+        case "name" -> {
+          if (name != null || value != JsonToken.VALUE_STRING) {
+            return null;
+          }
+          name = parser.getText();
+        }
+        case "datatype" -> {
+          if (datatype != null || value != JsonToken.VALUE_STRING) {
+            return null;
+          }
+          datatype = DataType.fromName(parser.getText()).filter(DataType::carried).orElse(null);
+          if (datatype == null) {
+            return null;
+          }
+        }
+        case "shape" -> {
+          if (shape != null) {
+            return null;
+          }
+          shape = shape(parser);
+          if (shape == null) {
+            return null;
+          }
+        }
+        case "data" -> {
+          if (data != null || name == null || datatype == null || shape == null) {
+            return null;
+          }
+          data = TensorReader.read(parser, datatype, shape, maxElements);
+          if (data == null) {
+            return null;
+          }
+        }
+        default -> parser.skipChildren();
+      }
+    }
+    return data == null ? null : new Tensor(name, datatype, shape, data);
+  }
+
+  private static long[] shape(JsonParser parser) throws IOException {
+    if (parser.currentToken() != JsonToken.START_ARRAY) {
+      return null;
+    }
+    long[] dims = new long[4];
+    int rank = 0;
+    for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY;
+        token = parser.nextToken()) {
+      if (token != JsonToken.VALUE_NUMBER_INT
+          || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+        return null;
+      }
+      long dim = parser.getLongValue();
+      if (dim < 0) {
+        return null;
+      }
+      if (rank == dims.length) {
+        dims = Arrays.copyOf(dims, rank * 2);
+      }
+      dims[rank++] = dim;
+    }
+    return Arrays.copyOf(dims, rank);
+  }
+
+  private static List<String> outputs(JsonParser parser) throws IOException {
+    if (parser.currentToken() != JsonToken.START_ARRAY) {
+      return null;
+    }
+    List<String> names = new ArrayList<>(2);
+    while (parser.nextToken() == JsonToken.START_OBJECT) {
+      String name = null;
+      for (String key = parser.nextFieldName(); key != null; key = parser.nextFieldName()) {
+        JsonToken value = parser.nextToken();
+        if (key.equals("name")) {
+          if (name != null || value != JsonToken.VALUE_STRING) {
+            return null;
+          }
+          name = parser.getText();
+        } else {
+          parser.skipChildren();
+        }
+      }
+      if (name == null) {
+        return null;
+      }
+      names.add(name);
+    }
+    return parser.currentToken() == JsonToken.END_ARRAY ? names : null;
+  }
+
+  private static void tensor(JsonGenerator out, Tensor tensor) throws IOException {
+    out.writeStartObject();
+    out.writeStringField("name", tensor.name());
+    out.writeStringField("datatype", tensor.datatype().name());
+    out.writeArrayFieldStart("shape");
+    for (long dim : tensor.shape()) {
+      out.writeNumber(dim);
+    }
+    out.writeEndArray();
+    out.writeArrayFieldStart("data");
+    switch (tensor.datatype()) {
+      case FP32 -> {
+        for (float value : (float[]) tensor.data()) {
+          out.writeNumber(value);
+        }
+      }
+      case FP64 -> {
+        for (double value : (double[]) tensor.data()) {
+          out.writeNumber(value);
+        }
+      }
+      case INT32 -> {
+        for (int value : (int[]) tensor.data()) {
+          out.writeNumber(value);
+        }
+      }
+      case INT64 -> {
+        for (long value : (long[]) tensor.data()) {
+          out.writeNumber(value);
+        }
+      }
+      case BOOL -> {
+        for (boolean value : (boolean[]) tensor.data()) {
+          out.writeBoolean(value);
+        }
+      }
+      default -> throw new IllegalArgumentException("not a carried datatype: " + tensor.datatype());
+    }
+    out.writeEndArray();
+    out.writeEndObject();
+  }
+}
