@@ -1,26 +1,31 @@
 #!/usr/bin/env bash
-# Benchmark: the gateway against its two ceilings, in one run, on this machine.
+# Benchmark: the gateway, with dynamic batching on and off, against its two ceilings, the bare HTTP
+# stack and in-process ONNX Runtime, in one run on this machine.
 #
 #   load-tests/bench/bench.sh
 #
-# 1. inference ceiling: ONNX Runtime in-process (OrtBench) on the demo iris-classifier and mlp
-#    files, batches of 1, 8 and 64 rows, 1 and 2 threads;
-# 2. the gateway: the real jar with the demo config (bound to 127.0.0.1), OIP infer requests for
-#    iris-classifier and mlp with wrk at 1, 16 and 64 connections, then its resident memory;
-# 3. HTTP ceiling: a minimal Vert.x 5 server (EchoServer) answering a fixed small JSON, with the
-#    same wrk runs and the mlp body.
-# Then one table of all figures. Servers run one at a time, on free loopback ports, and are
-# stopped by PID when the script ends, whatever happens. Nothing is sent off the machine.
+# Builds the gateway jar from this tree every time (mvn -DskipTests package) and the benchmark's
+# MLPs (mvn test-compile exec:java@bench-models, into target/bench-models). Models: the demo
+# iris-classifier (4 -> 3), mlp-64-256 (64-256-256-10) and mlp-256-1024 (256-1024-1024-10), each
+# with a batch-1 and a batch-8 OIP body. Then, one at a time:
+# 1. OrtBench: ONNX Runtime in-process with the gateway's default session options, batches of 1
+#    and 8 rows, 1 and 2 threads;
+# 2. the gateway jar serving the three models with batching on, 3. a fresh one with batching off;
+# 4. EchoServer, a minimal Vert.x server answering a fixed small JSON: the HTTP ceiling.
+# wrk warms every server up with each body, then posts each body at 1, 16 and 64 connections. Every
+# run records req/s, p50/p99, non-2xx answers, the server's CPU per request (utime + stime from
+# /proc/<pid>/stat) and its VmRSS at the end. One Markdown table goes to stdout and to
+# $OUT_DIR/results.md. Servers listen on free 127.0.0.1 ports and are stopped by PID when the
+# script ends, whatever happens; nothing is sent off the machine. About 15 minutes with the
+# defaults on 2 cores.
 #
 # Environment (defaults):
-#   WRK_DURATION=10    seconds per measured wrk run
-#   WARMUP=10          seconds of unrecorded wrk load (16 connections) per model before a server's
-#                      runs: 2 x WARMUP for the gateway (both models) and for the echo server
+#   WRK_DURATION=10    seconds per measured wrk run (54 runs)
+#   WARMUP=5           seconds of unrecorded wrk load (16 connections) per model and batch before
+#                      a server's measured runs (18 in all)
 #   CONNECTIONS="1 16 64"
-#   ORT_WARMUP=2 ORT_DURATION=5   seconds per OrtBench configuration
-#   ORT_BATCHES=1,8,64 ORT_THREADS=1,2
-#   GATEWAY_JAR        default <repo>/target/inference-gateway.jar, built when missing
-#   GATEWAY_CONFIG     default <repo>/conf/gateway.json (models resolved against its folder)
+#   ORT_WARMUP=2 ORT_DURATION=5   seconds per OrtBench configuration (12 configurations)
+#   GATEWAY_JAVA_OPTS="-Xmx128m -XX:+UseSerialGC"   JVM options of the gateway and the echo server
 #   OUT_DIR            default load-tests/target/bench/<timestamp>
 set -euo pipefail
 
@@ -29,16 +34,22 @@ LT=$(dirname "$HERE")
 REPO=$(dirname "$LT")
 
 WRK_DURATION=${WRK_DURATION:-10}
-WARMUP=${WARMUP:-10}
+WARMUP=${WARMUP:-5}
 CONNECTIONS=${CONNECTIONS:-"1 16 64"}
 ORT_WARMUP=${ORT_WARMUP:-2}
 ORT_DURATION=${ORT_DURATION:-5}
-ORT_BATCHES=${ORT_BATCHES:-1,8,64}
-ORT_THREADS=${ORT_THREADS:-1,2}
-GATEWAY_JAR=${GATEWAY_JAR:-$REPO/target/inference-gateway.jar}
-GATEWAY_CONFIG=${GATEWAY_CONFIG:-$REPO/conf/gateway.json}
+GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xmx128m -XX:+UseSerialGC}
+read -r -a JAVA_OPTS <<<"$GATEWAY_JAVA_OPTS"
 OUT_DIR=${OUT_DIR:-$LT/target/bench/$(date -u +%Y%m%dT%H%M%SZ)}
-MODELS=(iris-classifier mlp)
+GATEWAY_JAR=$REPO/target/inference-gateway.jar
+BENCH_MODELS=$REPO/target/bench-models
+MODELS=(iris-classifier mlp-64-256 mlp-256-1024)
+declare -A MODEL_FILE=(
+  [iris-classifier]=$REPO/conf/models/iris-classifier/1/model.onnx
+  [mlp-64-256]=$BENCH_MODELS/mlp-64-256/1/model.onnx
+  [mlp-256-1024]=$BENCH_MODELS/mlp-256-1024/1/model.onnx
+)
+BATCHES=(1 8)
 
 log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -89,8 +100,15 @@ wait_http() {
   return 1
 }
 
+# Runs a command with its output in $OUT_DIR/<name>.log, shown only when it fails.
+quietly() {
+  local name=$1
+  shift
+  "$@" >"$OUT_DIR/$name.log" 2>&1 || { cat "$OUT_DIR/$name.log" >&2; die "$name failed: $*"; }
+}
+
 # --- tools ---------------------------------------------------------------------------------
-for tool in java mvn curl awk sed; do
+for tool in java mvn git curl awk timeout; do
   command -v "$tool" >/dev/null || die "$tool is required"
 done
 if ! command -v wrk >/dev/null; then
@@ -102,193 +120,218 @@ if ! command -v wrk >/dev/null; then
 fi
 
 mkdir -p "$OUT_DIR"
+OUT_DIR=$(cd "$OUT_DIR" && pwd)
+cd "$REPO"
 log "output in $OUT_DIR"
 
-# --- build -----------------------------------------------------------------------------------
+# The tree as it is built: read first, though the build writes only ignored files.
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+[ -z "$(git status --porcelain 2>/dev/null)" ] || COMMIT+=-dirty
+
+# --- build: always from this tree, so the figures belong to COMMIT --------------------------
+touch "$OUT_DIR/build.stamp"
+log "building the gateway jar (mvn -DskipTests package in $REPO)"
+quietly build-gateway mvn -B -q -DskipTests package
+[ "$GATEWAY_JAR" -nt "$OUT_DIR/build.stamp" ] || die "the build wrote no fresh $GATEWAY_JAR"
+log "writing the bench models (exec:java@bench-models)"
+quietly build-bench-models mvn -B -q test-compile exec:java@bench-models
+for model in "${MODELS[@]}"; do
+  [ -f "${MODEL_FILE[$model]}" ] || die "no model file ${MODEL_FILE[$model]}"
+done
 log "building the benchmark classes (load-tests)"
-mvn -B -q -f "$LT/pom.xml" compile dependency:build-classpath \
-  -Dmdep.outputFile="$LT/target/bench-classpath.txt" -DincludeScope=runtime >"$OUT_DIR/build.log" 2>&1 \
-  || { cat "$OUT_DIR/build.log" >&2; die "load-tests build failed"; }
+quietly build-load-tests mvn -B -q -f "$LT/pom.xml" compile dependency:build-classpath \
+  -Dmdep.outputFile="$LT/target/bench-classpath.txt" -DincludeScope=runtime
 CP="$LT/target/classes:$(cat "$LT/target/bench-classpath.txt")"
 
-if [ ! -f "$GATEWAY_JAR" ]; then
-  log "no gateway jar at $GATEWAY_JAR; building it (mvn -DskipTests package in $REPO)"
-  (cd "$REPO" && mvn -q -B -DskipTests package) >"$OUT_DIR/gateway-build.log" 2>&1 \
-    || { cat "$OUT_DIR/gateway-build.log" >&2; die "gateway build failed"; }
-fi
-[ -f "$GATEWAY_CONFIG" ] || die "no gateway config at $GATEWAY_CONFIG"
-CONF_DIR=$(cd "$(dirname "$GATEWAY_CONFIG")" && pwd)
-
-# The demo config, bound to 127.0.0.1, with model paths made absolute so it can live in OUT_DIR.
-sed -e 's#"host"[[:space:]]*:[[:space:]]*"[^"]*"#"host": "127.0.0.1"#' \
-    -e 's#"path"[[:space:]]*:[[:space:]]*"\([^/"][^"]*\)"#"path": "'"$CONF_DIR"'/\1"#' \
-    "$GATEWAY_CONFIG" >"$OUT_DIR/gateway.json"
-
-# --- machine -------------------------------------------------------------------------------
 {
-  echo "date:      $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
-  echo "commit:    $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown) (of $REPO)"
-  echo "gateway:   $GATEWAY_JAR ($(stat -c '%s bytes, modified %y' "$GATEWAY_JAR"))"
-  echo "config:    $GATEWAY_CONFIG"
-  echo "cpus:      $(nproc) ($(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'))"
-  echo "java:      $(java -version 2>&1 | head -1)"
-  echo "wrk:       $(wrk -v 2>&1 | head -1 | awk '{print $1, $2}')"
-  echo "load avg:  $(cut -d' ' -f1-3 /proc/loadavg) (before the runs)"
-  echo "settings:  WRK_DURATION=${WRK_DURATION}s WARMUP=${WARMUP}s CONNECTIONS='$CONNECTIONS'" \
-       "ORT_WARMUP=${ORT_WARMUP}s ORT_DURATION=${ORT_DURATION}s batches=$ORT_BATCHES threads=$ORT_THREADS"
-} | tee "$OUT_DIR/machine.txt"
+  echo "# Benchmark: gateway, HTTP ceiling, ONNX Runtime ceiling"
+  echo
+  echo "- commit: \`$COMMIT\`, run $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "- machine: nproc $(nproc), $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')," \
+       "kernel $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg) before the runs"
+  echo "- java: \`$(java -version 2>&1 | head -1)\`; gateway and echo server JVM options" \
+       "\`$GATEWAY_JAVA_OPTS\`, OrtBench JVM defaults"
+  echo "- $(wrk -v 2>&1 | head -1 | awk '{print $1, $2}'): ${WRK_DURATION} s per run after ${WARMUP} s" \
+       "of warm-up at 16 connections per model and batch; OrtBench ${ORT_WARMUP} s warm-up and" \
+       "${ORT_DURATION} s measured per configuration"
+} >"$OUT_DIR/header.md"
 
 RESULTS="$OUT_DIR/results.tsv"
-printf 'kind\ttarget\tsetup\trps\trows_per_s\tp50_ms\tp99_ms\tfailures\tserver_cpu\twrk_cpu\tmachine_busy\n' >"$RESULTS"
+printf 'server\tmodel\tbatch\tconns\trps\tp50_us\tp99_us\tnon2xx\terrors\tcpu_us_per_req\trss_kib\n' >"$RESULTS"
 
 # --- wrk runs --------------------------------------------------------------------------------
-NCPU=$(nproc)
-# "total idle" jiffies of the whole machine, from /proc/stat
-box_jiffies() { awk '/^cpu / { print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6 }' /proc/stat; }
-# user+system clock ticks of a process
+HZ=$(getconf CLK_TCK)
+# user + system clock ticks of a process
 proc_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+vm_kib() { awk -v key="$1:" '$1 == key { print $2 }' "/proc/$2/status"; }
 
-# run_wrk <label> <url> <body file> <connections> <seconds> <server pid> [record as kind]
-# Besides wrk's figures, records the CPU the server used, the CPU wrk used and how busy the whole
-# machine was during the run, in cores: what other processes took is busy - server - wrk.
+# run_wrk <server> <model> <batch> <connections> <seconds> [record]
+# Posts the model's batch body to SERVER_URL; with "record", appends wrk's figures, the server's
+# CPU per request over the run and its VmRSS at the end to results.tsv.
 run_wrk() {
-  local label=$1 url=$2 body=$3 conns=$4 secs=$5 pid=$6 record=${7:-}
-  local threads=2
+  local server=$1 model=$2 batch=$3 conns=$4 secs=$5 record=${6:-}
+  local threads=2 out ticks0 ticks1 line row
   [ "$conns" -ge 2 ] || threads=1
-  local phase=${record:-warmup}
-  local out="$OUT_DIR/wrk-$(echo "$label" | tr ' /' '__')-c$conns-$phase.txt"
-  local box0 box1 ticks0 ticks1 wrk_cpu
-  box0=$(box_jiffies)
-  ticks0=$(proc_ticks "$pid")
-  wrk_cpu=$( { TIMEFORMAT='%U %S'; time wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 10s --latency \
-      -s "$HERE/post.lua" "$url" -- "$body" >"$out" 2>&1; } 2>&1 ) \
-    || { cat "$out" >&2; die "wrk failed for $label"; }
-  box1=$(box_jiffies)
-  ticks1=$(proc_ticks "$pid")
-  local cpu
-  cpu=$(echo "$box0 $box1 $ticks0 $ticks1 $wrk_cpu" | awk -v ncpu="$NCPU" -v hz="$(getconf CLK_TCK)" '{
-      total = $3 - $1; idle = $4 - $2; secs = total / ncpu / hz
-      printf "%.2f %.2f %.2f", ($6 - $5) / hz / secs, ($7 + $8) / secs, (total - idle) / hz / secs }')
-  local line
-  line=$(grep '^WRK ' "$out") || { cat "$out" >&2; die "no summary from wrk for $label"; }
-  echo "  $label c=$conns ${secs}s ($phase): ${line#WRK }" \
-    "cpu(cores): server=${cpu%% *} wrk=$(echo "$cpu" | cut -d' ' -f2) machine=${cpu##* }/$NCPU" >&2
-  if [ -n "$record" ]; then
-    echo "$line $cpu" | awk -v kind="$record" -v target="$label" -v conns="$conns" '{
-      for (i = 2; i <= NF - 3; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-      failures = f["non2xx"] + f["connect_errors"] + f["read_errors"] + f["write_errors"] + f["timeouts"]
-      printf "%s\t%s\t%s conns\t%.1f\t%.1f\t%.3f\t%.3f\t%d\t%s\t%s\t%s\n", kind, target, conns,
-        f["rps"], f["rps"], f["p50_us"] / 1000, f["p99_us"] / 1000, failures, $(NF - 2), $(NF - 1), $NF
-    }' >>"$RESULTS"
-  fi
+  out="$OUT_DIR/wrk-$server-$model-b$batch-c$conns-${record:-warmup}.txt"
+  ticks0=$(proc_ticks "$SERVER_PID")
+  # wrk stops itself after $secs; timeout only guards against a wrk that hangs.
+  timeout $((secs + 30)) wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 10s --latency \
+    -s "$HERE/post.lua" "$SERVER_URL/v2/models/$model/infer" -- "$OUT_DIR/body-$model-b$batch.json" \
+    >"$out" 2>&1 || { cat "$out" >&2; die "wrk failed for $server $model batch $batch"; }
+  kill -0 "$SERVER_PID" 2>/dev/null || die "$server died during a run (see its log in $OUT_DIR)"
+  ticks1=$(proc_ticks "$SERVER_PID")
+  line=$(grep '^WRK ' "$out") || { cat "$out" >&2; die "no summary from wrk for $server $model"; }
+  row=$(echo "$line" | awk -v server="$server" -v model="$model" -v batch="$batch" -v conns="$conns" \
+      -v ticks=$((ticks1 - ticks0)) -v hz="$HZ" -v rss="$(vm_kib VmRSS "$SERVER_PID")" '{
+    for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+    errors = f["connect_errors"] + f["read_errors"] + f["write_errors"] + f["timeouts"]
+    cpu = f["requests"] > 0 ? ticks * 1e6 / hz / f["requests"] : 0
+    printf "%s\t%s\t%s\t%s\t%.1f\t%d\t%d\t%d\t%d\t%.1f\t%d\n", server, model, batch, conns,
+      f["rps"], f["p50_us"], f["p99_us"], f["non2xx"], errors, cpu, rss }')
+  echo "$row" | awk -F'\t' -v phase="${record:-warm-up}" '{
+    printf "  %-11s %-15s batch %s c=%-2s %-7s %8.0f req/s p50 %6d us p99 %6d us non-2xx %d errors %d" \
+      " cpu %7.1f us/req rss %4d MiB\n", $1, $2, $3, $4, phase, $5, $6, $7, $8, $9, $10, $11 / 1024 }' >&2
+  [ -z "$record" ] || echo "$row" >>"$RESULTS"
+}
+
+# measure <server>: warms SERVER_PID up with every body, then the recorded runs.
+measure() {
+  local server=$1 model batch conns
+  for model in "${MODELS[@]}"; do
+    for batch in "${BATCHES[@]}"; do
+      run_wrk "$server" "$model" "$batch" 16 "$WARMUP"
+    done
+  done
+  for model in "${MODELS[@]}"; do
+    for batch in "${BATCHES[@]}"; do
+      for conns in $CONNECTIONS; do
+        run_wrk "$server" "$model" "$batch" "$conns" "$WRK_DURATION" record
+      done
+    done
+  done
 }
 
 # --- 1. inference ceiling --------------------------------------------------------------------
-log "1/3 inference ceiling: ONNX Runtime in-process"
+log "1/4 inference ceiling: ONNX Runtime in-process (OrtBench)"
 for model in "${MODELS[@]}"; do
-  file="$CONF_DIR/models/$model/1/model.onnx"
-  [ -f "$file" ] || die "no model file $file"
-  java -cp "$CP" io.inferencegateway.loadtest.bench.OrtBench "$model" "$file" \
-    "$ORT_BATCHES" "$ORT_THREADS" "$ORT_WARMUP" "$ORT_DURATION" 2>"$OUT_DIR/ort-$model.err" \
+  java -cp "$CP" io.inferencegateway.loadtest.bench.OrtBench "$model" "${MODEL_FILE[$model]}" \
+    "$(IFS=,; echo "${BATCHES[*]}")" 1,2 "$ORT_WARMUP" "$ORT_DURATION" 2>"$OUT_DIR/ort-$model.err" \
     | tee "$OUT_DIR/ort-$model.txt" | sed 's/^/  /' >&2 \
     || { cat "$OUT_DIR/ort-$model.err" >&2; die "OrtBench failed for $model"; }
   grep '^ORT ' "$OUT_DIR/ort-$model.txt" | awk '{
       for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-      printf "ort\t%s\tbatch %s, %s thr\t%.1f\t%.1f\t%.3f\t%.3f\t0\t%s\t-\t%s\n", f["model"], f["batch"],
-        f["threads"], f["calls_per_s"], f["rows_per_s"], f["p50_us"] / 1000, f["p99_us"] / 1000, f["cpu"],
-        f["machine"] < 0 ? "-" : f["machine"]
+      printf "ort-%s\t%s\t%s\t-\t%.1f\t%d\t%d\t-\t-\t%.2f\t%d\n", f["threads"], f["model"], f["batch"],
+        f["calls_per_s"], f["p50_us"], f["p99_us"], f["cpu_us_per_call"], f["rss_kib"]
     }' >>"$RESULTS"
 done
 
-# --- 2. the gateway --------------------------------------------------------------------------
-GW_PORT=$(free_port)
-log "2/3 gateway: $GATEWAY_JAR on 127.0.0.1:$GW_PORT"
-(cd "$OUT_DIR" && exec env GATEWAY_CONFIG="$OUT_DIR/gateway.json" GATEWAY_HTTP_PORT="$GW_PORT" \
-  java -jar "$GATEWAY_JAR") >"$OUT_DIR/gateway.log" 2>&1 &
-GW_PID=$!
-PIDS+=("$GW_PID")
-GW="http://127.0.0.1:$GW_PORT"
-wait_http "$GW/health" "$GW_PID" 60 || { tail -20 "$OUT_DIR/gateway.log" >&2; die "the gateway did not become healthy"; }
-log "gateway up (PID $GW_PID), RSS at start $(awk '/VmRSS/ {print $2, $3}' /proc/$GW_PID/status)"
-
-for model in "${MODELS[@]}"; do
-  java -cp "$CP" io.inferencegateway.loadtest.bench.PayloadGen "$GW" "$model" 1 \
-    "$OUT_DIR/body-$model.json" >&2 || die "payload generation failed for $model"
-done
-
-# JIT warm-up of every route first, then the measured runs.
-for model in "${MODELS[@]}"; do
-  run_wrk "gateway $model" "$GW/v2/models/$model/infer" "$OUT_DIR/body-$model.json" 16 "$WARMUP" "$GW_PID"
-done
-for model in "${MODELS[@]}"; do
-  url="$GW/v2/models/$model/infer"
-  for c in $CONNECTIONS; do
-    run_wrk "gateway $model" "$url" "$OUT_DIR/body-$model.json" "$c" "$WRK_DURATION" "$GW_PID" gateway
+# --- 2, 3. the gateway, batching on then off -------------------------------------------------
+# gateway_config <true|false> <port>: the three models, listening on 127.0.0.1 only.
+gateway_config() {
+  local enabled=$1 port=$2 model sep=""
+  printf '{\n  "http": {"host": "127.0.0.1", "port": %d},\n  "models": [' "$port"
+  for model in "${MODELS[@]}"; do
+    printf '%s\n    {"name": "%s", "path": "%s", "batching": {"enabled": %s}}' \
+      "$sep" "$model" "${MODEL_FILE[$model]}" "$enabled"
+    sep=,
   done
-done
-kill -0 "$GW_PID" 2>/dev/null || die "the gateway died during the runs (see $OUT_DIR/gateway.log)"
-GW_RSS=$(awk '/VmRSS/ {print $2}' /proc/$GW_PID/status)
-GW_HWM=$(awk '/VmHWM/ {print $2}' /proc/$GW_PID/status)
-log "gateway RSS after the runs: $((GW_RSS / 1024)) MiB (peak $((GW_HWM / 1024)) MiB)"
-stop_pid "$GW_PID"
-# One access-log line per request: about 15 MB per 100,000 requests before compression.
-gzip -f "$OUT_DIR/gateway.log"
+  printf '\n  ]\n}\n'
+}
 
-# --- 3. HTTP ceiling -------------------------------------------------------------------------
-ECHO_PORT=$(free_port)
-log "3/3 HTTP ceiling: EchoServer on 127.0.0.1:$ECHO_PORT"
-java -cp "$CP" io.inferencegateway.loadtest.bench.EchoServer "$ECHO_PORT" 2 >"$OUT_DIR/echo.log" 2>&1 &
-ECHO_PID=$!
-PIDS+=("$ECHO_PID")
-ECHO="http://127.0.0.1:$ECHO_PORT"
-for _ in $(seq 1 300); do
-  grep -q 'listening' "$OUT_DIR/echo.log" && break
-  kill -0 "$ECHO_PID" 2>/dev/null || { cat "$OUT_DIR/echo.log" >&2; die "EchoServer exited"; }
-  sleep 0.1
+declare -A GW_HWM
+step=2
+for batching in on off; do
+  server=gateway-$batching
+  port=$(free_port)
+  gateway_config "$([ "$batching" = on ] && echo true || echo false)" "$port" >"$OUT_DIR/$server.json"
+  log "$step/4 gateway, batching $batching: java $GATEWAY_JAVA_OPTS -jar $GATEWAY_JAR on 127.0.0.1:$port"
+  # Without the caller's GATEWAY_* variables: they would override keys of the generated config.
+  (cd "$OUT_DIR" && for name in $(compgen -e -X '!GATEWAY_*'); do unset "$name"; done \
+    && exec env GATEWAY_CONFIG="$OUT_DIR/$server.json" java "${JAVA_OPTS[@]}" -jar "$GATEWAY_JAR") \
+    >"$OUT_DIR/$server.log" 2>&1 &
+  SERVER_PID=$!
+  PIDS+=("$SERVER_PID")
+  SERVER_URL="http://127.0.0.1:$port"
+  wait_http "$SERVER_URL/v2/health/ready" "$SERVER_PID" 120 \
+    || { tail -20 "$OUT_DIR/$server.log" >&2; die "the gateway did not become ready"; }
+  log "gateway ready (PID $SERVER_PID), VmRSS $(($(vm_kib VmRSS "$SERVER_PID") / 1024)) MiB"
+  if [ "$batching" = on ]; then
+    for model in "${MODELS[@]}"; do
+      for batch in "${BATCHES[@]}"; do
+        quietly "payload-$model-b$batch" java -cp "$CP" io.inferencegateway.loadtest.bench.PayloadGen \
+          "$SERVER_URL" "$model" "$batch" "$OUT_DIR/body-$model-b$batch.json"
+      done
+    done
+  fi
+  measure "$server"
+  GW_HWM[$batching]=$(vm_kib VmHWM "$SERVER_PID")
+  stop_pid "$SERVER_PID"
+  step=$((step + 1))
 done
-grep -q 'listening' "$OUT_DIR/echo.log" || die "EchoServer did not start"
-for model in "${MODELS[@]}"; do
-  run_wrk "echo" "$ECHO/" "$OUT_DIR/body-$model.json" 16 "$WARMUP" "$ECHO_PID"
-done
-for c in $CONNECTIONS; do
-  run_wrk "echo" "$ECHO/" "$OUT_DIR/body-mlp.json" "$c" "$WRK_DURATION" "$ECHO_PID" echo
-done
-ECHO_RSS=$(awk '/VmRSS/ {print $2}' /proc/$ECHO_PID/status)
-stop_pid "$ECHO_PID"
+
+# --- 4. HTTP ceiling -------------------------------------------------------------------------
+port=$(free_port)
+log "4/4 HTTP ceiling: EchoServer on 127.0.0.1:$port"
+java "${JAVA_OPTS[@]}" -cp "$CP" io.inferencegateway.loadtest.bench.EchoServer "$port" "$(nproc)" \
+  >"$OUT_DIR/echo.log" 2>&1 &
+SERVER_PID=$!
+PIDS+=("$SERVER_PID")
+SERVER_URL="http://127.0.0.1:$port"
+wait_http "$SERVER_URL/" "$SERVER_PID" 60 || { cat "$OUT_DIR/echo.log" >&2; die "EchoServer did not start"; }
+measure echo
+stop_pid "$SERVER_PID"
 
 # --- the table -------------------------------------------------------------------------------
-# A Markdown table, readable as it is in a terminal.
-awk -F'\t' -v gw_rss="$GW_RSS" -v gw_hwm="$GW_HWM" -v echo_rss="$ECHO_RSS" -v ncpu="$NCPU" '
-  NR == 1 { next }
-  { n++; kind[n] = $1; target[n] = $2; setup[n] = $3; rps[n] = $4; rows[n] = $5
-    p50[n] = $6; p99[n] = $7; fail[n] = $8; srv[n] = $9; wrk[n] = $10; busy[n] = $11
-    if ($1 == "echo") { split($3, s, " "); echo_rps[s[1]] = $4 }
-    if ($1 == "ort" && $3 ~ /^batch 1,/ && $4 > ort_best[$2]) ort_best[$2] = $4 }
-  END {
-    fmt = "| %-27s | %-15s | %8s | %9s | %7s | %7s | %6s | %7s | %6s | %7s | %7s | %7s | %6s |\n"
-    printf fmt, "what", "setup", "req/s", "rows/s", "p50 ms", "p99 ms", "non-2xx/err", "vs HTTP", "vs ORT",
-      "srv cpu", "req/cpu-s", "wrk cpu", "busy/" ncpu
-    printf "|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n", "---", "---", "--:", "--:", "--:", "--:", "--:", "--:",
-      "--:", "--:", "--:", "--:", "--:"
-    for (i = 1; i <= n; i++) {
-      label = kind[i] == "ort" ? "ONNX Runtime " target[i] : kind[i] == "echo" ? "HTTP ceiling (echo)" : target[i]
-      vs_http = "-"; vs_ort = "-"
-      if (kind[i] == "gateway") {
-        split(setup[i], s, " "); m = target[i]; sub(/^gateway /, "", m)
-        if (echo_rps[s[1]] > 0) vs_http = sprintf("%.0f%%", 100 * rps[i] / echo_rps[s[1]])
-        if (ort_best[m] > 0) vs_ort = sprintf("%.1f%%", 100 * rps[i] / ort_best[m])
+{
+  cat "$OUT_DIR/header.md"
+  echo
+  awk -F'\t' -v hwm_on="${GW_HWM[on]}" -v hwm_off="${GW_HWM[off]}" '
+    NR == 1 { next }
+    { n++; for (i = 1; i <= NF; i++) cell[n, i] = $i
+      key = $2 SUBSEP $3 SUBSEP $4
+      if ($1 == "echo") { echo_rps[key] = $5; echo_cpu[key] = $10 }
+      if ($1 == "gateway-off") { off_rps[key] = $5; off_p99[key] = $7 }
+      if ($1 == "ort-1") ort_cpu[$2, $3] = $10
+      if ($1 ~ /^gateway/ && $11 > max_rss[$1]) max_rss[$1] = $11 }
+    function ratio(a, b) { return b > 0 ? sprintf("%.2f", a / b) : "-" }
+    END {
+      label["gateway-on"] = "gateway, batching on"; label["gateway-off"] = "gateway, batching off"
+      label["echo"] = "echo (HTTP ceiling)"; label["ort-1"] = "ONNX Runtime, 1 thread"
+      label["ort-2"] = "ONNX Runtime, 2 threads"
+      print "| server                  | model           | batch | conns |    req/s | p50 µs | p99 µs | non-2xx | CPU µs/req | RSS MiB | CPU ÷ (echo+ORT) | req/s ÷ echo | req/s ÷ off | p99 ÷ off |"
+      print "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+      split("gateway-on gateway-off echo ort-1 ort-2", order, " ")
+      for (o = 1; o <= 5; o++) for (r = 1; r <= n; r++) {
+        if (cell[r, 1] != order[o]) continue
+        key = cell[r, 2] SUBSEP cell[r, 3] SUBSEP cell[r, 4]
+        rps = cell[r, 5]; p99 = cell[r, 7]; cpu = cell[r, 10]
+        bad = cell[r, 8] (cell[r, 9] > 0 ? " +" cell[r, 9] " sock err" : "")
+        vs_parts = vs_echo = vs_off_rps = vs_off_p99 = "-"
+        if (order[o] ~ /^gateway/) {
+          if ((key in echo_cpu) && ((cell[r, 2], cell[r, 3]) in ort_cpu))
+            vs_parts = ratio(cpu, echo_cpu[key] + ort_cpu[cell[r, 2], cell[r, 3]])
+          if (key in echo_rps) vs_echo = ratio(rps, echo_rps[key])
+        }
+        if (order[o] == "gateway-on" && (key in off_rps)) {
+          vs_off_rps = ratio(rps, off_rps[key]); vs_off_p99 = ratio(p99, off_p99[key])
+        }
+        printf "| %-23s | %-15s | %5s | %5s | %8.0f | %6d | %6d | %7s | %10.1f | %7.0f | %16s | %12s | %11s | %9s |\n",
+          label[order[o]], cell[r, 2], cell[r, 3], cell[r, 4], rps, cell[r, 6], p99, bad, cpu,
+          cell[r, 11] / 1024, vs_parts, vs_echo, vs_off_rps, vs_off_p99
       }
-      per_cpu = srv[i] > 0 ? sprintf("%.0f", rps[i] / srv[i]) : "-"
-      printf fmt, label, setup[i], sprintf("%.0f", rps[i]), sprintf("%.0f", rows[i]),
-        sprintf(p50[i] < 1 ? "%.3f" : "%.2f", p50[i]), sprintf(p99[i] < 1 ? "%.3f" : "%.2f", p99[i]),
-        fail[i], vs_http, vs_ort, srv[i], per_cpu, wrk[i], busy[i]
-    }
-    printf "\ngateway resident memory after the runs: VmRSS %d MiB (VmHWM peak %d MiB); echo server after its runs: VmRSS %d MiB\n",
-      gw_rss / 1024, gw_hwm / 1024, echo_rss / 1024
-    print "vs HTTP: gateway req/s over the echo server'"'"'s at the same connections."
-    print "vs ORT: gateway req/s over the best single-row (batch 1) in-process calls/s for that model."
-    print "srv cpu, wrk cpu: cores used by the server (ORT rows: the OrtBench JVM) and by wrk during the"
-    print "measured run; req/cpu-s: requests (ORT: calls) per second of server CPU, which other processes"
-    print "taking cores do not change much; busy: cores busy on the whole machine (busy - srv - wrk = others)."
-  }' "$RESULTS" | tee "$OUT_DIR/table.md"
-log "done; every run's output is in $OUT_DIR"
+      printf "\nGateway VmRSS, highest at the end of a run: %.0f MiB with batching on, %.0f MiB off;" \
+        " peak (VmHWM) %.0f and %.0f MiB.\n\n", max_rss["gateway-on"] / 1024,
+        max_rss["gateway-off"] / 1024, hwm_on / 1024, hwm_off / 1024
+      print "- batch: rows per request (ONNX Runtime: per call); conns: wrk connections."
+      print "- CPU µs/req: utime + stime of the server process over the run over its requests;"
+      print "  ONNX Runtime rows: CPU of the OrtBench process per call. RSS MiB: VmRSS at the end of"
+      print "  the run (ONNX Runtime rows: the OrtBench JVM)."
+      print "- CPU ÷ (echo+ORT): gateway CPU per request over the echo server'"'"'s at the same model, batch"
+      print "  and connections plus ONNX Runtime'"'"'s per call (1 thread, same batch): 1.00 would mean the"
+      print "  gateway costs nothing beyond reading and answering HTTP and running the model; below 1"
+      print "  when batching runs several requests in one call."
+      print "- req/s ÷ echo: over the echo server'"'"'s at the same model, batch and connections."
+      print "- req/s ÷ off, p99 ÷ off: batching on over batching off at the same model, batch and connections."
+    }' "$RESULTS"
+} | tee "$OUT_DIR/results.md"
+log "done in $((SECONDS / 60)) min $((SECONDS % 60)) s; every run's output is in $OUT_DIR"

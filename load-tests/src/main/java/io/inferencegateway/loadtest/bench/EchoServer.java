@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The HTTP ceiling of the benchmark: a minimal Vert.x server that reads each request's body and
  * answers a fixed small JSON (shaped like an infer reply), with as many event-loop instances as
- * the gateway's {@code http.instances} (2 in the demo config). Whatever the gateway does on top of
- * this costs throughput.
+ * the gateway's {@code http.instances} (the number of cores by default). Whatever the gateway does
+ * on top of this costs throughput.
  *
  * <p>Usage: {@code EchoServer <port> [instances]}; binds 127.0.0.1 and prints
  * {@code echo-server listening on 127.0.0.1:<port>} once every instance listens.

@@ -17,17 +17,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The inference ceiling of the benchmark: ONNX Runtime called in-process on a model file, with the
- * session options the gateway uses (the defaults), and per call the work the gateway's model worker
- * does around {@code OrtSession.run}: wrap a float array into an input tensor, run, copy the output
- * out into a float array, close everything.
+ * gateway's default session options (one intra-op and one inter-op thread, sequential execution,
+ * all graph optimisations, no spinning), and per call the work the gateway's model worker does
+ * around {@code OrtSession.run}: wrap a float array into an input tensor, run, copy the output out
+ * into a float array, close everything.
  *
  * <p>For each batch size and thread count: {@code threads} threads call {@code run} in a loop on
  * one shared session (as the gateway's worker instances share one), first for {@code warmup}
- * seconds unrecorded, then for {@code duration} seconds recording every call's latency, the CPU
- * time this process used and (on Linux) how busy the whole machine was. Prints one line per
- * configuration:
- * {@code ORT model=mlp batch=1 threads=2 calls=... calls_per_s=... rows_per_s=... p50_us=... p99_us=...
- * cpu=<cores used by this process> machine=<cores busy on the machine, or -1>}
+ * seconds unrecorded, then for {@code duration} seconds recording every call's latency and the CPU
+ * time this process used. Prints one line per configuration, ending with this process's resident
+ * memory (Linux):
+ * {@code ORT model=mlp batch=1 threads=2 calls=... calls_per_s=... p50_us=... p99_us=...
+ * cpu_us_per_call=... rss_kib=<VmRSS, or -1>}
  *
  * <p>Usage: {@code OrtBench <name> <model.onnx> <batches, e.g. 1,8,64> <threads, e.g. 1,2>
  * <warmup s> <duration s>}
@@ -50,7 +51,8 @@ public final class OrtBench {
     double duration = Double.parseDouble(args[5]);
 
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    try (OrtSession session = env.createSession(path, new OrtSession.SessionOptions())) {
+    try (OrtSession.SessionOptions options = gatewayOptions();
+        OrtSession session = env.createSession(path, options)) {
       if (session.getInputInfo().size() != 1) {
         throw new IllegalArgumentException(name + " has " + session.getInputInfo().size()
             + " inputs; the benchmark takes models with one FP32 input");
@@ -72,23 +74,38 @@ public final class OrtBench {
           Result result = measure(env, session, input.getKey(), output, data, shape, threads,
               warmup, duration);
           System.out.printf("ORT model=%s batch=%d threads=%d calls=%d calls_per_s=%.1f"
-                  + " rows_per_s=%.1f p50_us=%d p99_us=%d cpu=%.2f machine=%.2f%n",
+                  + " p50_us=%d p99_us=%d cpu_us_per_call=%.2f rss_kib=%d%n",
               name, batch, threads, result.calls(), result.callsPerSecond(),
-              result.callsPerSecond() * batch, result.percentileMicros(50),
-              result.percentileMicros(99), result.cpuCores(), result.machineCores());
+              result.percentileMicros(50), result.percentileMicros(99),
+              result.cpuMicrosPerCall(), residentKib());
         }
       }
     }
+  }
+
+  /** The options the gateway gives a model's session when its configuration sets none. */
+  private static OrtSession.SessionOptions gatewayOptions() throws OrtException {
+    OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+    options.setIntraOpNumThreads(1);
+    options.setInterOpNumThreads(1);
+    options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+    options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+    options.addConfigEntry("session.intra_op.allow_spinning", "0");
+    options.addConfigEntry("session.inter_op.allow_spinning", "0");
+    return options;
   }
 
   private static int[] ints(String list) {
     return Arrays.stream(list.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
   }
 
-  record Result(long calls, double seconds, long[] sortedNanos, double cpuCores,
-      double machineCores) {
+  record Result(long calls, double seconds, long[] sortedNanos, long cpuNanos) {
     double callsPerSecond() {
       return calls / seconds;
+    }
+
+    double cpuMicrosPerCall() {
+      return calls == 0 ? 0 : cpuNanos / 1000.0 / calls;
     }
 
     long percentileMicros(double percentile) {
@@ -131,18 +148,13 @@ public final class OrtBench {
       worker.start();
     }
     Thread.sleep((long) (warmup * 1000));
-    long[] machine0 = machineJiffies();
     long cpu0 = processCpuNanos();
     recording.set(true);
     long start = System.nanoTime();
     boolean broke = failed.await((long) (duration * 1000), java.util.concurrent.TimeUnit.MILLISECONDS);
     recording.set(false);
     double seconds = (System.nanoTime() - start) / 1e9;
-    double cpuCores = (processCpuNanos() - cpu0) / 1e9 / seconds;
-    long[] machine1 = machineJiffies();
-    double machineCores = machine0 == null || machine1 == null ? -1
-        : Runtime.getRuntime().availableProcessors()
-            * (1.0 - (double) (machine1[1] - machine0[1]) / (machine1[0] - machine0[0]));
+    long cpuNanos = processCpuNanos() - cpu0;
     stop.set(true);
     for (Thread worker : workers) {
       worker.join();
@@ -158,7 +170,7 @@ public final class OrtBench {
       at += log.size;
     }
     Arrays.sort(all);
-    return new Result(calls, seconds, all, cpuCores, machineCores);
+    return new Result(calls, seconds, all, cpuNanos);
   }
 
   private static long processCpuNanos() {
@@ -166,18 +178,17 @@ public final class OrtBench {
         java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
-  /** Total and idle (idle + iowait) jiffies of the machine from /proc/stat, or null elsewhere. */
-  private static long[] machineJiffies() {
+  /** This process's VmRSS in KiB from /proc/self/status, or -1 elsewhere. */
+  private static long residentKib() {
     try {
-      String line = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0);
-      String[] fields = line.trim().split("\\s+");
-      long total = 0;
-      for (int i = 1; i <= 8 && i < fields.length; i++) {
-        total += Long.parseLong(fields[i]);
+      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
       }
-      return new long[] {total, Long.parseLong(fields[4]) + Long.parseLong(fields[5])};
+      return -1;
     } catch (java.io.IOException | RuntimeException e) {
-      return null;
+      return -1;
     }
   }
 
