@@ -6,6 +6,7 @@ import io.inferencegateway.metrics.GatewayMetrics;
 import io.inferencegateway.model.QueueSlots;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -79,7 +80,14 @@ public final class HttpVerticle extends VerticleBase {
 
     // A route without a path: it sees every request, yet adds nothing to the route template
     // that labels the HTTP metrics.
-    router.route().handler(new AccessLog(config.http().accessLog()));
+    router.route().handler(new AccessLog(config.http().accessLog()))
+        // A client that closed its connection while sending a body: nobody to answer, and no
+        // fault of the gateway's to log.
+        .failureHandler(ctx -> {
+          if (!(ctx.failure() instanceof HttpClosedException)) {
+            ctx.next();
+          }
+        });
     router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics.registry()));
     router.get("/health").handler(health.readinessHandler());
     router.get("/health/ready").handler(health.readinessHandler());

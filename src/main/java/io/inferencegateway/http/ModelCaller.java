@@ -71,6 +71,9 @@ final class ModelCaller {
   <R> Future<R> call(RoutingContext ctx, ModelConfig model, String address,
       ModelRequest request) {
     Cancellation cancellation = request.cancellation();
+    // The body is read: a connection closed from now on is a client that has gone, not a failed
+    // upload, which is all the body handler's exception handler would make of it (and log).
+    ctx.request().exceptionHandler(closed -> cancellation.cancel());
     ctx.addEndHandler(done -> {
       if (done.failed()) {
         cancellation.cancel();

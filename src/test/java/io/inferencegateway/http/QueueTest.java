@@ -169,9 +169,8 @@ class QueueTest {
    */
   private final class Blockers {
 
+    private final List<Future<HttpResponse<Buffer>>> sent = new ArrayList<>();
     private boolean stopping;
-    private int sent;
-    private Future<HttpResponse<Buffer>> last;
 
     Future<Void> start() {
       send();
@@ -181,16 +180,15 @@ class QueueTest {
       });
     }
 
-    /** Sends no more and waits for the last; the number sent. */
+    /** Sends no more and waits for every one sent (each replaced the one before it); how many. */
     Future<Integer> stop() {
       stopping = true;
-      return last.map(done -> sent);
+      return Future.all(List.copyOf(sent)).map(done -> sent.size());
     }
 
     private void send() {
-      sent++;
       Future<HttpResponse<Buffer>> blocker = SlowModel.infer(gateway, BLOCKER_ROWS);
-      last = blocker;
+      sent.add(blocker);
       blocker.onSuccess(done -> {
         if (!stopping) {
           send();
