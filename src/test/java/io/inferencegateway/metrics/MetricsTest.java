@@ -62,6 +62,13 @@ class MetricsTest {
   }
 
   @Test
+  void vertxRunsOnTheNativeTransport() {
+    assertThat(gateway.vertx().isNativeTransportEnabled())
+        .as("epoll on Linux x86-64: %s", gateway.vertx().unavailableNativeTransportCause())
+        .isTrue();
+  }
+
+  @Test
   void modelStateIsOneWhenReadyAndZeroWhenBroken() {
     assertThat(registry().get("gateway.model.state").tag("model", "mlp").gauge().value())
         .isEqualTo(1);
