@@ -14,8 +14,10 @@ FROM ${BUILD_IMAGE} AS build
 WORKDIR /build
 
 # Dependencies first: this layer is rebuilt only when pom.xml changes, not on every code change.
+# (Not dependency:go-offline: it also chases a build-only jar that Netty's epoll pom names with a
+# classifier only Netty's own build can fill in, and fails.)
 COPY pom.xml .
-RUN mvn -B -q dependency:go-offline
+RUN mvn -B -q dependency:resolve dependency:resolve-plugins
 
 COPY src ./src
 # -Dmaven.test.skip=true skips compiling the tests too; the tests run outside the image build.
