@@ -1,7 +1,11 @@
 package io.inferencegateway.model;
 
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.internal.ContextInternal;
+import java.util.function.BooleanSupplier;
 
 /**
  * Takes one model's requests off its event-bus addresses, on an event loop, into the model's
@@ -19,10 +23,22 @@ public final class ModelQueueVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    BooleanSupplier idle = idleLoop();
     return Future.join(
-        vertx.eventBus().<InferRequest>consumer(ModelAddresses.infer(model), scheduler::submit)
-            .completion(),
-        vertx.eventBus().<PredictRequest>consumer(ModelAddresses.predict(model), scheduler::submit)
-            .completion());
+        vertx.eventBus().<InferRequest>consumer(ModelAddresses.infer(model),
+            message -> scheduler.submit(message, idle.getAsBoolean())).completion(),
+        vertx.eventBus().<PredictRequest>consumer(ModelAddresses.predict(model),
+            message -> scheduler.submit(message, idle.getAsBoolean())).completion());
+  }
+
+  /**
+   * Whether this verticle's event loop has nothing else waiting: the sign that load is light
+   * enough to run a short request here instead of handing it to a worker. Under load, messages
+   * wait on the loop, and running requests here would leave the workers idle.
+   */
+  private BooleanSupplier idleLoop() {
+    EventLoop loop = ((ContextInternal) context).nettyEventLoop();
+    return loop instanceof SingleThreadEventExecutor executor
+        ? () -> executor.pendingTasks() == 0 : () -> false;
   }
 }

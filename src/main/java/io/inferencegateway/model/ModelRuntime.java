@@ -34,6 +34,11 @@ public final class ModelRuntime {
   private volatile Loaded loaded;
   private volatile String loadError;
   private volatile double loadSeconds = Double.NaN;
+  /**
+   * A moving average of the run time per input element, in picoseconds (an element of a small
+   * model takes well under a nanosecond); 0 until a run has been timed.
+   */
+  private volatile long picosPerElement;
   private int users;
 
   private record Loaded(OnnxModel onnx, Optional<TribuoPredictor<?>> tribuo, boolean batching,
@@ -236,12 +241,44 @@ public final class ModelRuntime {
     runningSince.put(id, start);
     try {
       R result = run.get();
-      metrics.ran(System.nanoTime() - start, requests.size());
+      long took = System.nanoTime() - start;
+      metrics.ran(took, requests.size());
+      learn(took, requests);
       requests.forEach(request -> metrics.waited(start - request.arrivalNanos()));
       return result;
     } finally {
       runningSince.remove(id);
     }
+  }
+
+  /**
+   * How long an inference should take to run, from the runs so far: the average time per input
+   * element times its elements; 0 when nothing has been timed yet.
+   */
+  long expectedRunNanos(InferRequest request) {
+    return picosPerElement * elements(request) / 1000;
+  }
+
+  private void learn(long tookNanos, List<? extends ModelRequest> requests) {
+    long elements = 0;
+    for (ModelRequest request : requests) {
+      if (!(request instanceof InferRequest infer)) {
+        return;
+      }
+      elements += elements(infer);
+    }
+    long perElement = tookNanos * 1000 / Math.max(1, elements);
+    long average = picosPerElement;
+    // Written by any worker without a lock: a lost update only slows the average down.
+    picosPerElement = average == 0 ? perElement : average + (perElement - average) / 8;
+  }
+
+  private static long elements(InferRequest request) {
+    long elements = 0;
+    for (Tensor input : request.inputs()) {
+      elements += Tensor.elementCount(input.shape());
+    }
+    return elements;
   }
 
   private long longestRunMillis() {

@@ -7,15 +7,22 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One model's queue and the worker instances that serve it. An accepted request holds a queue
  * slot until its work has run or has been dropped; a request whose client has gone, or whose
  * deadline has passed, is dropped before it starts and never run. Work arriving wakes an idle
  * worker; a worker that finishes takes the next work itself. With batching on, a worker takes the
- * oldest request together with every queued request that can join it, up to the batch limit.
+ * oldest request together with every queued request that can join it, up to the batch limit. A
+ * short request to an idle model runs at once on the event loop that accepted it.
  */
 public final class ModelScheduler {
+
+  /** Longest expected run taken on the accepting event loop; a few times an ORT call's overhead. */
+  private static final long INLINE_NANOS = 50_000;
+  private static final Logger LOG = LoggerFactory.getLogger(ModelScheduler.class);
 
   /** A worker instance; {@link #wake()} makes it ask for work on its own thread. */
   public interface Worker {
@@ -32,6 +39,7 @@ public final class ModelScheduler {
   private final String model;
   private final ArrayDeque<Work> queue = new ArrayDeque<>();
   private final ArrayDeque<Worker> idle = new ArrayDeque<>();
+  private int workers;
   private boolean delayTimerSet;
 
   public ModelScheduler(Vertx vertx, ModelRuntime runtime, QueueSlots slots) {
@@ -41,8 +49,12 @@ public final class ModelScheduler {
     this.model = runtime.config().name();
   }
 
-  /** Accepts a request into the queue, or refuses it at once when it cannot be served. */
-  public void submit(Message<? extends ModelRequest> message) {
+  /**
+   * Accepts a request into the queue, or refuses it at once when it cannot be served.
+   * {@code loopIdle}: whether the calling event loop has nothing else waiting, a condition for
+   * running the request right here.
+   */
+  public void submit(Message<? extends ModelRequest> message, boolean loopIdle) {
     ModelRequest request = message.body();
     try {
       runtime.check(request);
@@ -56,10 +68,18 @@ public final class ModelScheduler {
       return;
     }
     Work work = new Work(message, request);
-    Worker woken;
+    Worker woken = null;
+    boolean inline;
     synchronized (this) {
-      queue.add(work);
-      woken = idle.poll();
+      inline = loopIdle && runsInline(request);
+      if (!inline) {
+        queue.add(work);
+        woken = idle.poll();
+      }
+    }
+    if (inline) {
+      serve(work);
+      return;
     }
     request.cancellation().onCancel(() -> withdraw(work));
     if (woken != null) {
@@ -67,9 +87,46 @@ public final class ModelScheduler {
     }
   }
 
+  /**
+   * Whether to run a request here, on the event loop that accepted it, rather than hand it to a
+   * worker: when nothing is queued or running and the request should take less than
+   * {@link #INLINE_NANOS}, the hand-off to a worker thread would cost more than the run. Holds
+   * the lock.
+   */
+  private boolean runsInline(ModelRequest request) {
+    if (!(request instanceof InferRequest infer) || workers == 0 || !queue.isEmpty()
+        || idle.size() < workers) {
+      return false;
+    }
+    long expected = runtime.expectedRunNanos(infer);
+    return expected > 0 && expected < INLINE_NANOS;
+  }
+
+  /** Runs one request and answers it; its place is free before the answer leaves. */
+  void serve(Work work) {
+    Object result;
+    try {
+      result = runtime.serve(work.request());
+    } catch (RequestFailure e) {
+      done(work);
+      e.failReply(work.message());
+      return;
+    } catch (RuntimeException e) {
+      LOG.error("Model {} failed a request", model, e);
+      done(work);
+      new RequestFailure(RequestFailure.Kind.INTERNAL, "inference failed: " + e)
+          .failReply(work.message());
+      return;
+    }
+    // The client's next request may follow the answer at once.
+    done(work);
+    work.message().reply(result);
+  }
+
   /** A worker ready for work; woken at once when some is waiting. */
   public void join(Worker worker) {
     synchronized (this) {
+      workers++;
       idle.add(worker);
     }
     wakeIdle();

@@ -50,7 +50,7 @@ public final class ModelVerticle extends VerticleBase implements ModelScheduler.
     for (List<ModelScheduler.Work> work = scheduler.next(this); work != null;
         work = scheduler.next(this)) {
       if (work.size() == 1) {
-        serve(work.get(0));
+        scheduler.serve(work.get(0));
       } else {
         serveBatch(work);
       }
@@ -66,7 +66,7 @@ public final class ModelVerticle extends VerticleBase implements ModelScheduler.
     } catch (RuntimeException e) {
       LOG.debug("Model {}: a batch of {} failed, running its requests one by one: {}",
           runtime.config().name(), batch.size(), e.getMessage());
-      batch.forEach(this::serve);
+      batch.forEach(scheduler::serve);
       return;
     }
     for (int i = 0; i < batch.size(); i++) {
@@ -74,24 +74,5 @@ public final class ModelVerticle extends VerticleBase implements ModelScheduler.
       scheduler.done(batch.get(i));
       batch.get(i).message().reply(results.get(i));
     }
-  }
-
-  private void serve(ModelScheduler.Work work) {
-    Object result;
-    try {
-      result = runtime.serve(work.request());
-    } catch (RequestFailure e) {
-      scheduler.done(work);
-      e.failReply(work.message());
-      return;
-    } catch (RuntimeException e) {
-      LOG.error("Model {} failed a request", runtime.config().name(), e);
-      scheduler.done(work);
-      new RequestFailure(RequestFailure.Kind.INTERNAL, "inference failed: " + e)
-          .failReply(work.message());
-      return;
-    }
-    scheduler.done(work);
-    work.message().reply(result);
   }
 }
