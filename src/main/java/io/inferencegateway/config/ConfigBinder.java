@@ -99,17 +99,12 @@ final class ConfigBinder {
     return cut < 0 ? null : path.substring(0, cut);
   }
 
-  /** {@code models[1].predict}, as every message writes a key path. */
+  /** Jackson's path as keys and indexes, written as every message writes a key path. */
   private static String render(List<Reference> path) {
-    StringBuilder text = new StringBuilder();
-    for (Reference reference : path) {
-      if (reference.getFieldName() == null) {
-        text.append('[').append(reference.getIndex()).append(']');
-      } else {
-        text.append(text.length() == 0 ? "" : ".").append(reference.getFieldName());
-      }
-    }
-    return text.toString();
+    return ConfigSchema.path(path.stream()
+        .map(reference -> reference.getFieldName() == null
+            ? (Object) reference.getIndex() : reference.getFieldName())
+        .toList());
   }
 
   private static ObjectMapper strictMapper() {

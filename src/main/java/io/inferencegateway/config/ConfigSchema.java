@@ -60,6 +60,19 @@ final class ConfigSchema {
     return ((ParameterizedType) arrayType).getActualTypeArguments()[0];
   }
 
+  /** A key path written as every message writes it, {@code models[1].predict}: keys and indexes. */
+  static String path(List<?> segments) {
+    StringBuilder text = new StringBuilder();
+    for (Object segment : segments) {
+      if (segment instanceof Integer index) {
+        text.append('[').append(index).append(']');
+      } else {
+        text.append(text.length() == 0 ? "" : ".").append(segment);
+      }
+    }
+    return text.toString();
+  }
+
   /** What a value of {@code type} must be, as an error message says it. */
   static String expectation(Type type) {
     if (isObject(type)) {

@@ -61,7 +61,7 @@ final class EnvOverrides {
             return;
           }
           set(json, target.get(), env.getString(name), name);
-          origins.put(render(target.get().path()), name);
+          origins.put(ConfigSchema.path(target.get().path()), name);
         });
     return origins;
   }
@@ -178,17 +178,5 @@ final class EnvOverrides {
       return Boolean.valueOf(text.trim());
     }
     return text;
-  }
-
-  private static String render(List<Object> path) {
-    StringBuilder text = new StringBuilder();
-    for (Object segment : path) {
-      if (segment instanceof Integer index) {
-        text.append('[').append(index).append(']');
-      } else {
-        text.append(text.length() == 0 ? "" : ".").append(segment);
-      }
-    }
-    return text.toString();
   }
 }
