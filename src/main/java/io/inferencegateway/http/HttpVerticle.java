@@ -24,6 +24,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HttpVerticle extends VerticleBase {
 
+  private static final int COMPRESSION_THRESHOLD_BYTES = 1024;
+
   private final GatewayConfig config;
   private final int port;
   private final QueueSlots slots;
@@ -48,7 +50,15 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     return vertx.createHttpServer(new HttpServerOptions()
             .setHost(config.http().host())
-            .setPort(port))
+            .setPort(port)
+            // Bodies sent with Content-Encoding gzip or deflate are inflated before the body
+            // handler counts them, so the body limit bounds the inflated size.
+            .setDecompressionSupported(true)
+            // Answers are compressed for clients that accept it, when large enough to gain;
+            // the fastest level, since tensors of floats compress little at any level.
+            .setCompressionSupported(true)
+            .setCompressionLevel(1)
+            .setCompressionContentSizeThreshold(COMPRESSION_THRESHOLD_BYTES))
         .requestHandler(router())
         .listen()
         .onSuccess(listening -> server = listening);
@@ -113,7 +123,7 @@ public final class HttpVerticle extends VerticleBase {
     return new JsonObject()
         .put("name", "inference-gateway")
         .put("version", version)
-        .put("extensions", new JsonArray());
+        .put("extensions", new JsonArray().add("binary_tensor_data").add("classification"));
   }
 
   /** Inference routes take POST; every other route of the gateway is read with GET. */

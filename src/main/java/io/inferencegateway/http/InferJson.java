@@ -34,54 +34,89 @@ final class InferJson {
   private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
 
   /** What an infer body asks for; {@code id} and {@code parameters} are null when absent. */
-  record InferBody(String id, List<Tensor> inputs, List<String> outputs, JsonObject parameters) {
+  record InferBody(String id, List<Tensor> inputs, List<RequestedOutput> outputs,
+      JsonObject parameters) {
+
+    /** The names of the outputs asked for, empty for all of them. */
+    List<String> outputNames() {
+      List<String> names = new ArrayList<>(outputs.size());
+      outputs.forEach(output -> names.add(output.name()));
+      return names;
+    }
+  }
+
+  /** A response body; {@code jsonLength} is -1 unless binary outputs follow the JSON. */
+  record InferReply(Buffer body, int jsonLength) {
   }
 
   private InferJson() {
   }
 
-  /** The body, when it is well-formed in the common order; empty for {@link TensorJson}. */
-  static Optional<InferBody> read(Buffer body) {
-    if (body == null || body.length() == 0) {
+  /**
+   * The body, when it is well-formed in the common order; empty for {@link TensorJson}. The JSON
+   * is the first {@code jsonLength} bytes; {@code binary} holds what follows.
+   */
+  static Optional<InferBody> read(byte[] bytes, int jsonLength, BinaryInputs binary) {
+    if (jsonLength == 0) {
       return Optional.empty();
     }
-    byte[] bytes = body.getBytes();
-    try (JsonParser parser = FACTORY.createParser(bytes)) {
-      InferBody read = body(parser, bytes.length);
-      return read != null && parser.nextToken() == null ? Optional.of(read) : Optional.empty();
+    try (JsonParser parser = FACTORY.createParser(bytes, 0, jsonLength)) {
+      InferBody read = body(parser, bytes.length, binary);
+      if (read == null || parser.nextToken() != null) {
+        return Optional.empty();
+      }
+      binary.requireAllTaken();
+      return Optional.of(read);
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
   }
 
-  /** The response: model name and version, id and outputs, in the protocol's order. */
-  static Buffer write(String model, String version, String id, List<Tensor> outputs) {
+  /**
+   * The response: model name and version, id and outputs, in the protocol's order; the outputs
+   * marked in {@code binary} follow the JSON in the binary encoding.
+   */
+  static InferReply write(String model, String version, String id, List<Tensor> outputs,
+      boolean[] binary) {
     ByteArrayBuilder bytes = new ByteArrayBuilder(256);
+    List<byte[]> encoded = new ArrayList<>(0);
     try (JsonGenerator out = FACTORY.createGenerator(bytes)) {
       out.writeStartObject();
       out.writeStringField("model_name", model);
       out.writeStringField("model_version", version);
       out.writeStringField("id", id);
       out.writeArrayFieldStart("outputs");
-      for (Tensor tensor : outputs) {
-        tensor(out, tensor);
+      for (int i = 0; i < outputs.size(); i++) {
+        byte[] data = binary[i] ? BinaryTensors.encode(outputs.get(i)) : null;
+        tensor(out, outputs.get(i), data);
+        if (data != null) {
+          encoded.add(data);
+        }
       }
       out.writeEndArray();
       out.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return Buffer.buffer(bytes.toByteArray());
+    if (encoded.isEmpty()) {
+      return new InferReply(Buffer.buffer(bytes.toByteArray()), -1);
+    }
+    int jsonLength = bytes.size();
+    Buffer body = Buffer.buffer(jsonLength + encoded.stream().mapToInt(data -> data.length).sum())
+        .appendBytes(bytes.toByteArray());
+    encoded.forEach(body::appendBytes);
+    return new InferReply(body, jsonLength);
   }
 
   /** Each element of data takes a digit and a comma at least: a bound on what a body holds. */
-  private static InferBody body(JsonParser parser, int length) throws IOException {
+  private static InferBody body(JsonParser parser, int length, BinaryInputs binary)
+      throws IOException {
     if (parser.nextToken() != JsonToken.START_OBJECT) {
       return null;
     }
     String id = null;
     List<Tensor> inputs = null;
-    List<String> outputs = List.of();
+    List<RequestedOutput> outputs = List.of();
     JsonObject parameters = null;
     Set<String> seen = new HashSet<>();
     for (String key = parser.nextFieldName(); key != null; key = parser.nextFieldName()) {
@@ -97,7 +132,7 @@ final class InferJson {
           id = parser.getText();
         }
         case "inputs" -> {
-          inputs = inputs(parser, length / 2 + 1);
+          inputs = inputs(parser, length / 2 + 1, binary);
           if (inputs == null) {
             return null;
           }
@@ -121,14 +156,15 @@ final class InferJson {
         ? new InferBody(id, inputs, outputs, parameters) : null;
   }
 
-  private static List<Tensor> inputs(JsonParser parser, long maxElements) throws IOException {
+  private static List<Tensor> inputs(JsonParser parser, long maxElements, BinaryInputs binary)
+      throws IOException {
     if (parser.currentToken() != JsonToken.START_ARRAY) {
       return null;
     }
     List<Tensor> inputs = new ArrayList<>(2);
     Set<String> names = new HashSet<>();
     while (parser.nextToken() == JsonToken.START_OBJECT) {
-      Tensor input = input(parser, maxElements);
+      Tensor input = input(parser, maxElements, binary);
       if (input == null || !names.add(input.name())) {
         return null;
       }
@@ -137,12 +173,17 @@ final class InferJson {
     return parser.currentToken() == JsonToken.END_ARRAY && !inputs.isEmpty() ? inputs : null;
   }
 
-  /** One input whose data comes after its name, datatype and shape. */
-  private static Tensor input(JsonParser parser, long maxElements) throws IOException {
+  /**
+   * One input whose data comes after its name, datatype and shape; or whose binary data's size
+   * comes in its parameters.
+   */
+  private static Tensor input(JsonParser parser, long maxElements, BinaryInputs binary)
+      throws IOException {
     String name = null;
     DataType datatype = null;
     long[] shape = null;
     Object data = null;
+    Long binarySize = null;
     for (String key = parser.nextFieldName(); key != null; key = parser.nextFieldName()) {
       JsonToken value = parser.nextToken();
       switch (key) {
@@ -179,8 +220,19 @@ final class InferJson {
             return null;
           }
         }
+        case "parameters" -> {
+          if (value != JsonToken.START_OBJECT) {
+            return null;
+          }
+          binarySize = BinaryInputs.size(new JsonObject(MAPPER.readValue(parser, Map.class)), "");
+        }
         default -> parser.skipChildren();
       }
+    }
+    if (binarySize != null && data == null && shape != null) {
+      data = binary.take(name, datatype, shape, Tensor.elementCount(shape), binarySize);
+    } else if (binarySize != null) {
+      return null;
     }
     return data == null ? null : new Tensor(name, datatype, shape, data);
   }
@@ -209,13 +261,15 @@ final class InferJson {
     return Arrays.copyOf(dims, rank);
   }
 
-  private static List<String> outputs(JsonParser parser) throws IOException {
+  private static List<RequestedOutput> outputs(JsonParser parser) throws IOException {
     if (parser.currentToken() != JsonToken.START_ARRAY) {
       return null;
     }
-    List<String> names = new ArrayList<>(2);
+    List<RequestedOutput> outputs = new ArrayList<>(2);
+    Set<String> names = new HashSet<>();
     while (parser.nextToken() == JsonToken.START_OBJECT) {
       String name = null;
+      JsonObject parameters = null;
       for (String key = parser.nextFieldName(); key != null; key = parser.nextFieldName()) {
         JsonToken value = parser.nextToken();
         if (key.equals("name")) {
@@ -223,19 +277,26 @@ final class InferJson {
             return null;
           }
           name = parser.getText();
+        } else if (key.equals("parameters")) {
+          if (parameters != null || value != JsonToken.START_OBJECT) {
+            return null;
+          }
+          parameters = new JsonObject(MAPPER.readValue(parser, Map.class));
         } else {
           parser.skipChildren();
         }
       }
-      if (name == null) {
+      if (name == null || !names.add(name)) {
         return null;
       }
-      names.add(name);
+      outputs.add(RequestedOutput.of(name, parameters, name));
     }
-    return parser.currentToken() == JsonToken.END_ARRAY ? names : null;
+    return parser.currentToken() == JsonToken.END_ARRAY ? outputs : null;
   }
 
-  private static void tensor(JsonGenerator out, Tensor tensor) throws IOException {
+  /** An output, with its data or, when it goes in binary, the size of its encoding. */
+  private static void tensor(JsonGenerator out, Tensor tensor, byte[] binary)
+      throws IOException {
     out.writeStartObject();
     out.writeStringField("name", tensor.name());
     out.writeStringField("datatype", tensor.datatype().name());
@@ -244,7 +305,19 @@ final class InferJson {
       out.writeNumber(dim);
     }
     out.writeEndArray();
-    out.writeArrayFieldStart("data");
+    if (binary != null) {
+      out.writeObjectFieldStart("parameters");
+      out.writeNumberField("binary_data_size", binary.length);
+      out.writeEndObject();
+    } else {
+      out.writeArrayFieldStart("data");
+      data(out, tensor);
+      out.writeEndArray();
+    }
+    out.writeEndObject();
+  }
+
+  private static void data(JsonGenerator out, Tensor tensor) throws IOException {
     switch (tensor.datatype()) {
       case FP32 -> {
         for (float value : (float[]) tensor.data()) {
@@ -254,6 +327,11 @@ final class InferJson {
       case FP64 -> {
         for (double value : (double[]) tensor.data()) {
           out.writeNumber(value);
+        }
+      }
+      case FP16, BF16 -> {
+        for (short bits : (short[]) tensor.data()) {
+          out.writeNumber(Elements.halfValue(tensor.datatype(), bits));
         }
       }
       case INT32 -> {
@@ -266,14 +344,32 @@ final class InferJson {
           out.writeNumber(value);
         }
       }
+      case INT16 -> {
+        for (short value : (short[]) tensor.data()) {
+          out.writeNumber(value);
+        }
+      }
+      case INT8 -> {
+        for (byte value : (byte[]) tensor.data()) {
+          out.writeNumber(value);
+        }
+      }
+      case UINT8 -> {
+        for (byte value : (byte[]) tensor.data()) {
+          out.writeNumber(value & 0xFF);
+        }
+      }
       case BOOL -> {
         for (boolean value : (boolean[]) tensor.data()) {
           out.writeBoolean(value);
         }
       }
+      case BYTES -> {
+        for (String value : (String[]) tensor.data()) {
+          out.writeString(value);
+        }
+      }
       default -> throw new IllegalArgumentException("not a carried datatype: " + tensor.datatype());
     }
-    out.writeEndArray();
-    out.writeEndObject();
   }
 }

@@ -103,7 +103,11 @@ final class ModelCaller {
   }
 
   static JsonObject jsonBody(RoutingContext ctx) {
-    Buffer body = ctx.body().buffer();
+    return jsonBody(ctx.body().buffer());
+  }
+
+  /** A body that must hold one JSON object; refused with the reason when it does not. */
+  static JsonObject jsonBody(Buffer body) {
     if (body == null || body.length() == 0) {
       throw RequestFailure.badRequest("the request has no body; expected a JSON object");
     }

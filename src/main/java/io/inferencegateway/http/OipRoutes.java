@@ -1,6 +1,8 @@
 package io.inferencegateway.http;
 
 import io.inferencegateway.config.ModelConfig;
+import io.inferencegateway.config.OutputKind;
+import io.inferencegateway.config.PredictMapping;
 import io.inferencegateway.health.ModelHealthChecks;
 import io.inferencegateway.health.ModelProbe;
 import io.inferencegateway.http.InferJson.InferBody;
@@ -31,6 +33,12 @@ final class OipRoutes {
 
   static final String PLATFORM = "onnx_onnxv1";
 
+  /** The binary tensor data extension's header: the length of the JSON part of a body. */
+  static final CharSequence INFERENCE_HEADER_LENGTH =
+      HttpHeaders.createOptimized("Inference-Header-Content-Length");
+  private static final CharSequence OCTET_STREAM =
+      HttpHeaders.createOptimized("application/octet-stream");
+
   private final ModelCatalog catalog;
   private final ModelCaller caller;
   private final ModelProbe probe;
@@ -48,7 +56,7 @@ final class OipRoutes {
 
   void mount(Router router, Admission admission, BodyHandler body) {
     router.get("/v2").handler(ctx -> sendJson(ctx, serverMetadata));
-    router.get("/v2/health/live").handler(ctx -> ctx.response().end());
+    router.get("/v2/health/live").handler(ctx -> sendJson(ctx, new JsonObject().put("live", true)));
     router.get("/v2/health/ready").handler(this::serverReady);
     for (String prefix : List.of("/v2/models/:name", "/v2/models/:name/versions/:version")) {
       router.get(prefix).handler(this::modelMetadata);
@@ -57,13 +65,14 @@ final class OipRoutes {
     }
   }
 
+  /** Readiness as both clients read it: Triton's the status, KServe's the body's "ready". */
   private void serverReady(RoutingContext ctx) {
     health.readiness().onComplete(result -> {
       if (result.succeeded() && CheckResult.isUp(result.result())) {
-        ctx.response().end();
+        sendJson(ctx, new JsonObject().put("ready", true));
       } else {
-        ErrorReplies.send(ctx, 503, "not ready: "
-            + ModelHealthChecks.notReady(result.result()));
+        notReady(ctx, new JsonObject().put("ready", false),
+            "not ready: " + ModelHealthChecks.notReady(result.result()));
       }
     });
   }
@@ -81,21 +90,47 @@ final class OipRoutes {
 
   private void modelReady(RoutingContext ctx) {
     withStatus(ctx, (model, status) -> {
+      JsonObject answer = new JsonObject().put("name", model.name()).put("ready", status.isReady());
       if (status.isReady()) {
-        ctx.response().end();
+        sendJson(ctx, answer);
       } else {
-        ErrorReplies.send(ctx, 503, notReadyMessage(model, status));
+        notReady(ctx, answer, notReadyMessage(model, status));
       }
     });
   }
 
+  /** A 503 that says what is not ready, in the protocol's error shape beside the answer. */
+  private static void notReady(RoutingContext ctx, JsonObject answer, String error) {
+    ctx.response().setStatusCode(503);
+    sendJson(ctx, answer.put("error", error));
+  }
+
   private void infer(RoutingContext ctx) {
     ModelConfig model = Admission.model(ctx);
+    Buffer buffer = ctx.body().buffer();
+    byte[] bytes = buffer == null ? new byte[0] : buffer.getBytes();
+    int declared;
+    try {
+      declared = declaredJsonLength(ctx, bytes.length);
+    } catch (RequestFailure e) {
+      caller.refuse(ctx, model, e);
+      return;
+    }
+    if (declared == 0) {
+      rawInfer(ctx, model, bytes);
+      return;
+    }
+    // Without the header the whole body is JSON and no input may be binary.
+    int jsonLength = declared < 0 ? bytes.length : declared;
+    int binaryStart = declared;
     InferBody body;
     InferRequest request;
+    boolean binaryOutputs;
     try {
-      body = InferJson.read(ctx.body().buffer()).orElseGet(() -> treeBody(ctx));
-      request = new InferRequest(body.inputs(), body.outputs(), AccessLog.arrivalNanos(ctx),
+      body = InferJson.read(bytes, jsonLength, new BinaryInputs(bytes, binaryStart))
+          .orElseGet(() -> treeBody(bytes, jsonLength, binaryStart));
+      binaryOutputs = binaryDataOutput(body.parameters());
+      request = new InferRequest(body.inputs(), body.outputNames(), AccessLog.arrivalNanos(ctx),
           caller.deadlineNanos(ctx, body.parameters()), new Cancellation());
     } catch (RequestFailure e) {
       caller.refuse(ctx, model, e);
@@ -103,20 +138,127 @@ final class OipRoutes {
     }
     // The body's own id is echoed; without one the response carries the HTTP request id.
     String id = body.id() != null ? body.id() : AccessLog.requestId(ctx);
+    call(ctx, model, request, id, body.outputs(), binaryOutputs);
+  }
+
+  /**
+   * A raw binary request: the whole body is the data of the model's one input, its shape taken
+   * from the model with the free dimension worked out from the byte count; every output comes
+   * back in binary.
+   */
+  private void rawInfer(RoutingContext ctx, ModelConfig model, byte[] bytes) {
+    probe.status(model).onSuccess(status -> {
+      InferRequest request;
+      try {
+        ModelStatus.Loaded loaded = status.loaded().orElseThrow(() -> new RequestFailure(
+            RequestFailure.Kind.NOT_READY, notReadyMessage(model, status)));
+        request = new InferRequest(List.of(RawInput.tensor(loaded.signature(), bytes)),
+            List.of(), AccessLog.arrivalNanos(ctx), caller.deadlineNanos(ctx, null),
+            new Cancellation());
+      } catch (RequestFailure e) {
+        caller.refuse(ctx, model, e);
+        return;
+      }
+      call(ctx, model, request, AccessLog.requestId(ctx), List.of(), true);
+    });
+  }
+
+  private void call(RoutingContext ctx, ModelConfig model, InferRequest request, String id,
+      List<RequestedOutput> asked, boolean binaryOutputs) {
     caller.<InferResult>call(ctx, model, ModelAddresses.infer(model.name()), request)
-        .onSuccess(result -> send(ctx,
-            InferJson.write(model.name(), model.version(), id, result.outputs())))
+        .onSuccess(result -> {
+          InferJson.InferReply reply;
+          try {
+            reply = reply(model, id, result, asked, binaryOutputs);
+          } catch (RequestFailure e) {
+            ErrorReplies.send(ctx, e);
+            return;
+          }
+          send(ctx, reply);
+        })
         .onFailure(failure -> ErrorReplies.send(ctx, (RequestFailure) failure));
   }
 
-  /** Any body the streaming reader did not take: read as a tree, and refused with the reason. */
-  private static InferBody treeBody(RoutingContext ctx) {
-    JsonObject body = ModelCaller.jsonBody(ctx);
-    String id = responseId(body);
-    return new InferBody(id, inputs(body), requestedOutputs(body), parameters(body));
+  /** The outputs as asked: each in binary or JSON, and classified where that was asked. */
+  private static InferJson.InferReply reply(ModelConfig model, String id, InferResult result,
+      List<RequestedOutput> asked, boolean binaryOutputs) {
+    List<Tensor> outputs = new ArrayList<>(result.outputs());
+    boolean[] binary = new boolean[outputs.size()];
+    for (int i = 0; i < binary.length; i++) {
+      RequestedOutput wanted = find(asked, outputs.get(i).name());
+      binary[i] = wanted == null ? binaryOutputs : wanted.binary(binaryOutputs);
+      if (wanted != null && wanted.classification() > 0) {
+        outputs.set(i, Classification.top(outputs.get(i), wanted.classification(),
+            labels(model)));
+      }
+    }
+    return InferJson.write(model.name(), model.version(), id, outputs, binary);
   }
 
-  private static List<Tensor> inputs(JsonObject body) {
+  private static RequestedOutput find(List<RequestedOutput> asked, String name) {
+    for (RequestedOutput output : asked) {
+      if (output.name().equals(name)) {
+        return output;
+      }
+    }
+    return null;
+  }
+
+  /** The class names of a classification model's mapping; none for other models. */
+  private static List<String> labels(ModelConfig model) {
+    return model.predictMapping()
+        .filter(mapping -> mapping.kind() == OutputKind.CLASSIFICATION)
+        .map(PredictMapping::labels)
+        .orElse(List.of());
+  }
+
+  /**
+   * The length of the JSON part as the {@code Inference-Header-Content-Length} header gives it (0
+   * for a raw binary request); -1 without the header.
+   */
+  private static int declaredJsonLength(RoutingContext ctx, int bodyLength) {
+    String header = ctx.request().getHeader(INFERENCE_HEADER_LENGTH);
+    if (header == null) {
+      return -1;
+    }
+    long length;
+    try {
+      length = Long.parseLong(header.trim());
+    } catch (NumberFormatException e) {
+      length = -1;
+    }
+    if (length < 0) {
+      throw RequestFailure.badRequest(INFERENCE_HEADER_LENGTH
+          + " must be a non-negative integer, got \"" + header + "\"");
+    }
+    if (length > bodyLength) {
+      throw RequestFailure.badRequest(INFERENCE_HEADER_LENGTH + " is " + length
+          + ", larger than the body's " + bodyLength + " bytes");
+    }
+    return (int) length;
+  }
+
+  /** The request's {@code binary_data_output}: whether outputs go in binary unless they say. */
+  private static boolean binaryDataOutput(JsonObject parameters) {
+    Object value = parameters == null ? null : parameters.getValue("binary_data_output");
+    if (value != null && !(value instanceof Boolean)) {
+      throw RequestFailure.badRequest("parameter 'binary_data_output' must be true or false, got "
+          + value);
+    }
+    return Boolean.TRUE.equals(value);
+  }
+
+  /** Any body the streaming reader did not take: read as a tree, and refused with the reason. */
+  private static InferBody treeBody(byte[] bytes, int jsonLength, int binaryStart) {
+    JsonObject body = ModelCaller.jsonBody(Buffer.buffer(bytes).slice(0, jsonLength));
+    String id = responseId(body);
+    BinaryInputs binary = new BinaryInputs(bytes, binaryStart);
+    List<Tensor> inputs = inputs(body, binary);
+    binary.requireAllTaken();
+    return new InferBody(id, inputs, requestedOutputs(body), parameters(body));
+  }
+
+  private static List<Tensor> inputs(JsonObject body, BinaryInputs binary) {
     Object inputsField = body.getValue("inputs");
     if (inputsField == null) {
       throw RequestFailure.badRequest("the request has no 'inputs'");
@@ -130,7 +272,7 @@ final class OipRoutes {
       if (!(inputs.getValue(i) instanceof JsonObject input)) {
         throw RequestFailure.badRequest("inputs[" + i + "] must be an object");
       }
-      Tensor tensor = TensorJson.read(input, "inputs[" + i + "]");
+      Tensor tensor = TensorJson.read(input, "inputs[" + i + "]", binary);
       if (!names.add(tensor.name())) {
         throw RequestFailure.badRequest("input '" + tensor.name() + "' is given twice");
       }
@@ -139,7 +281,7 @@ final class OipRoutes {
     return tensors;
   }
 
-  private static List<String> requestedOutputs(JsonObject body) {
+  private static List<RequestedOutput> requestedOutputs(JsonObject body) {
     Object field = body.getValue("outputs");
     if (field == null) {
       return List.of();
@@ -147,14 +289,20 @@ final class OipRoutes {
     if (!(field instanceof JsonArray outputs)) {
       throw RequestFailure.badRequest("'outputs' must be an array");
     }
-    List<String> names = new ArrayList<>(outputs.size());
+    List<RequestedOutput> requested = new ArrayList<>(outputs.size());
+    Set<String> names = new HashSet<>();
     for (int i = 0; i < outputs.size(); i++) {
       if (!(outputs.getValue(i) instanceof JsonObject output)) {
         throw RequestFailure.badRequest("outputs[" + i + "] must be an object");
       }
-      names.add(TensorJson.requireString(output, "name", "outputs[" + i + "]"));
+      String name = TensorJson.requireString(output, "name", "outputs[" + i + "]");
+      if (!names.add(name)) {
+        throw RequestFailure.badRequest("output '" + name + "' is asked for twice");
+      }
+      requested.add(RequestedOutput.of(name, output.getValue("parameters"),
+          "output '" + name + "'"));
     }
-    return names;
+    return requested;
   }
 
   /** The request's {@code parameters} object, if it has one. */
@@ -202,5 +350,16 @@ final class OipRoutes {
     ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, ErrorReplies.JSON)
         .end(json);
+  }
+
+  private static void send(RoutingContext ctx, InferJson.InferReply reply) {
+    if (reply.jsonLength() < 0) {
+      send(ctx, reply.body());
+      return;
+    }
+    ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, OCTET_STREAM)
+        .putHeader(INFERENCE_HEADER_LENGTH, String.valueOf(reply.jsonLength()))
+        .end(reply.body());
   }
 }

@@ -18,7 +18,8 @@ final class TensorJson {
   private TensorJson() {
   }
 
-  static Tensor read(JsonObject json, String where) {
+  /** An input; its data is in the JSON or, with {@code binary_data_size}, in {@code binary}. */
+  static Tensor read(JsonObject json, String where, BinaryInputs binary) {
     String name = requireString(json, "name", where);
     where = "input '" + name + "'";
     String typeName = requireString(json, "datatype", where);
@@ -27,10 +28,21 @@ final class TensorJson {
             + "' has unknown datatype '" + typeName + "'"));
     if (!datatype.carried()) {
       throw RequestFailure.badRequest("input '" + name + "': datatype " + datatype
-          + " is not supported; use BOOL, INT32, INT64, FP32 or FP64");
+          + " is not supported, since ONNX Runtime cannot take it; use one of "
+          + DataType.CARRIED);
     }
     long[] shape = shape(json, where);
+    long expected = elementCount(shape, where);
     Object dataField = json.getValue("data");
+    Long binarySize = BinaryInputs.size(json.getValue("parameters"), where);
+    if (binarySize != null) {
+      if (dataField != null) {
+        throw RequestFailure.badRequest(where + " has both 'data' and binary_data_size; "
+            + "only one of them may be given");
+      }
+      return new Tensor(name, datatype, shape,
+          binary.take(where, datatype, shape, expected, binarySize));
+    }
     if (dataField == null) {
       throw RequestFailure.badRequest(where + " has no 'data'");
     }
@@ -39,7 +51,6 @@ final class TensorJson {
     }
     List<Object> flat = new ArrayList<>();
     flatten(data, shape, where, flat);
-    long expected = elementCount(shape, where);
     if (expected != flat.size()) {
       throw RequestFailure.badRequest(where + ": shape " + shapeText(shape) + " holds " + expected
           + " elements but data has " + flat.size());
@@ -120,65 +131,49 @@ final class TensorJson {
 
   private static Object values(DataType datatype, List<Object> flat, String where) {
     int n = flat.size();
-    switch (datatype) {
-      case FP32 -> {
-        float[] values = new float[n];
-        for (int i = 0; i < n; i++) {
-          double value = number(flat, i, datatype, where).doubleValue();
-          if (Math.abs(value) > Float.MAX_VALUE) {
-            throw element(where, i, "is outside the FP32 range", flat.get(i));
+    Object values = datatype.newArray(n);
+    for (int i = 0; i < n; i++) {
+      Object value = flat.get(i);
+      switch (datatype) {
+        case BOOL -> {
+          if (!(value instanceof Boolean bool)) {
+            throw element(where, i, "must be true or false for BOOL", value);
           }
-          values[i] = (float) value;
+          ((boolean[]) values)[i] = bool;
         }
-        return values;
-      }
-      case FP64 -> {
-        double[] values = new double[n];
-        for (int i = 0; i < n; i++) {
-          values[i] = number(flat, i, datatype, where).doubleValue();
-        }
-        return values;
-      }
-      case INT32 -> {
-        int[] values = new int[n];
-        for (int i = 0; i < n; i++) {
-          values[i] = (int) integer(flat, i, Integer.MIN_VALUE, Integer.MAX_VALUE, where);
-        }
-        return values;
-      }
-      case INT64 -> {
-        long[] values = new long[n];
-        for (int i = 0; i < n; i++) {
-          values[i] = integer(flat, i, Long.MIN_VALUE, Long.MAX_VALUE, where);
-        }
-        return values;
-      }
-      case BOOL -> {
-        boolean[] values = new boolean[n];
-        for (int i = 0; i < n; i++) {
-          if (!(flat.get(i) instanceof Boolean value)) {
-            throw element(where, i, "must be true or false for BOOL", flat.get(i));
+        case BYTES -> {
+          if (!(value instanceof String text)) {
+            throw element(where, i, "must be a string for BYTES", value);
           }
-          values[i] = value;
+          ((String[]) values)[i] = text;
         }
-        return values;
+        case FP32, FP64, FP16, BF16 -> {
+          if (!(value instanceof Number number)) {
+            throw element(where, i, "must be a number for " + datatype, value);
+          }
+          double real = number.doubleValue();
+          if (Math.abs(real) > Elements.maxMagnitude(datatype)) {
+            throw element(where, i, "is outside the " + datatype + " range", value);
+          }
+          switch (datatype) {
+            case FP32 -> ((float[]) values)[i] = (float) real;
+            case FP64 -> ((double[]) values)[i] = real;
+            default -> ((short[]) values)[i] = Elements.halfBits(datatype, (float) real);
+          }
+        }
+        default -> Elements.storeInteger(datatype, values, i, integer(value, i, datatype, where));
       }
-      default -> throw new IllegalArgumentException("not a carried datatype: " + datatype);
     }
+    return values;
   }
 
-  private static Number number(List<Object> flat, int i, DataType datatype, String where) {
-    if (!(flat.get(i) instanceof Number value)) {
-      throw element(where, i, "must be a number for " + datatype, flat.get(i));
-    }
-    return value;
-  }
-
-  private static long integer(List<Object> flat, int i, long min, long max, String where) {
-    Object value = flat.get(i);
+  private static long integer(Object value, int i, DataType datatype, String where) {
+    long min = Elements.min(datatype);
+    long max = Elements.max(datatype);
     if (!(value instanceof Integer || value instanceof Long)
         || ((Number) value).longValue() < min || ((Number) value).longValue() > max) {
-      throw element(where, i, "must be an integer from " + min + " to " + max, value);
+      throw element(where, i, "must be an integer from " + min + " to " + max + " for "
+          + datatype, value);
     }
     return ((Number) value).longValue();
   }

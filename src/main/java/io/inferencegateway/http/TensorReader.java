@@ -22,14 +22,7 @@ final class TensorReader {
   private TensorReader(DataType type, int count) {
     this.type = type;
     this.count = count;
-    this.array = switch (type) {
-      case FP32 -> new float[count];
-      case FP64 -> new double[count];
-      case INT32 -> new int[count];
-      case INT64 -> new long[count];
-      case BOOL -> new boolean[count];
-      default -> throw new IllegalArgumentException("not a carried datatype: " + type);
-    };
+    this.array = type.newArray(count);
   }
 
   /**
@@ -108,19 +101,15 @@ final class TensorReader {
         }
         ((double[]) array)[filled] = parser.getDoubleValue();
       }
-      case INT32 -> {
-        if (token != JsonToken.VALUE_NUMBER_INT
-            || parser.getNumberType() != JsonParser.NumberType.INT) {
+      case FP16, BF16 -> {
+        if (!token.isNumeric()) {
           return false;
         }
-        ((int[]) array)[filled] = parser.getIntValue();
-      }
-      case INT64 -> {
-        if (token != JsonToken.VALUE_NUMBER_INT
-            || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+        double value = parser.getDoubleValue();
+        if (Math.abs(value) > Elements.maxMagnitude(type)) {
           return false;
         }
-        ((long[]) array)[filled] = parser.getLongValue();
+        ((short[]) array)[filled] = Elements.halfBits(type, (float) value);
       }
       case BOOL -> {
         if (!token.isBoolean()) {
@@ -128,8 +117,22 @@ final class TensorReader {
         }
         ((boolean[]) array)[filled] = token == JsonToken.VALUE_TRUE;
       }
+      case BYTES -> {
+        if (token != JsonToken.VALUE_STRING) {
+          return false;
+        }
+        ((String[]) array)[filled] = parser.getText();
+      }
       default -> {
-        return false;
+        if (token != JsonToken.VALUE_NUMBER_INT
+            || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+          return false;
+        }
+        long value = parser.getLongValue();
+        if (value < Elements.min(type) || value > Elements.max(type)) {
+          return false;
+        }
+        Elements.storeInteger(type, array, filled, value);
       }
     }
     filled++;

@@ -183,7 +183,7 @@ public final class OnnxModel implements AutoCloseable {
         .filter(node -> node.getInfo() instanceof TensorInfo)
         .flatMap(node -> {
           TensorInfo info = (TensorInfo) node.getInfo();
-          return DataType.fromOnnx(info.type).stream()
+          return DataType.fromOnnx(info.onnxType).stream()
               .map(type -> new TensorSpec(node.getName(), type, info.getShape()));
         })
         .collect(Collectors.toMap(TensorSpec::name, spec -> spec, (a, b) -> a, LinkedHashMap::new));

@@ -1,15 +1,16 @@
 package io.inferencegateway.model;
 
-import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.TensorInfo;
+import java.lang.reflect.Array;
 import java.nio.ByteBuffer;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
 
 /** Converts between the gateway's {@link Tensor} and ONNX Runtime's {@link OnnxTensor}. */
 final class OnnxTensors {
@@ -17,33 +18,50 @@ final class OnnxTensors {
   private OnnxTensors() {
   }
 
+  /** A tensor of a carried datatype; its data is the array {@link DataType#newArray} makes. */
   static OnnxTensor toOnnx(OrtEnvironment env, Tensor tensor) throws OrtException {
     long[] shape = tensor.shape();
-    return switch (tensor.datatype()) {
+    DataType type = tensor.datatype();
+    return switch (type) {
       case FP32 -> OnnxTensor.createTensor(env, FloatBuffer.wrap((float[]) tensor.data()), shape);
       case FP64 -> OnnxTensor.createTensor(env, DoubleBuffer.wrap((double[]) tensor.data()), shape);
       case INT32 -> OnnxTensor.createTensor(env, IntBuffer.wrap((int[]) tensor.data()), shape);
       case INT64 -> OnnxTensor.createTensor(env, LongBuffer.wrap((long[]) tensor.data()), shape);
+      case INT16, FP16, BF16 -> OnnxTensor.createTensor(env,
+          ShortBuffer.wrap((short[]) tensor.data()), shape, type.onnx());
+      case UINT8, INT8 -> OnnxTensor.createTensor(env, ByteBuffer.wrap((byte[]) tensor.data()),
+          shape, type.onnx());
       case BOOL -> OnnxTensor.createTensor(env, booleanBytes((boolean[]) tensor.data()), shape,
-          OnnxJavaType.BOOL);
-      default -> throw RequestFailure.badRequest(
-          "datatype " + tensor.datatype() + " is not supported");
+          type.onnx());
+      case BYTES -> OnnxTensor.createTensor(env, (String[]) tensor.data(), shape);
+      default -> throw RequestFailure.badRequest("datatype " + type + " is not supported");
     };
   }
 
-  /** Copies an output out of native memory; empty-handed for element types the gateway does not carry. */
-  static Tensor fromOnnx(String name, OnnxTensor tensor) {
+  /**
+   * Copies an output out of native memory. An element type the gateway cannot carry is the
+   * model's doing, not the client's: an internal failure that names it.
+   */
+  static Tensor fromOnnx(String name, OnnxTensor tensor) throws OrtException {
     TensorInfo info = tensor.getInfo();
     long[] shape = info.getShape();
-    return switch (info.type) {
-      case FLOAT -> new Tensor(name, DataType.FP32, shape, floats(tensor.getFloatBuffer()));
-      case DOUBLE -> new Tensor(name, DataType.FP64, shape, doubles(tensor.getDoubleBuffer()));
-      case INT32 -> new Tensor(name, DataType.INT32, shape, ints(tensor.getIntBuffer()));
-      case INT64 -> new Tensor(name, DataType.INT64, shape, longs(tensor.getLongBuffer()));
-      case BOOL -> new Tensor(name, DataType.BOOL, shape, booleans(tensor.getByteBuffer()));
-      default -> throw RequestFailure.badRequest(
-          "output '" + name + "' has element type " + info.type + ", which the gateway cannot return");
-    };
+    DataType type = DataType.fromOnnx(info.onnxType).filter(DataType::carried)
+        .orElseThrow(() -> new RequestFailure(RequestFailure.Kind.INTERNAL, "the model's output '"
+            + name + "' has element type " + info.onnxType.name().replace(
+                "ONNX_TENSOR_ELEMENT_DATA_TYPE_", "") + ", which the gateway cannot return"));
+    Object data = type.newArray(Math.toIntExact(info.getNumElements()));
+    switch (type) {
+      case FP32 -> tensor.getFloatBuffer().get((float[]) data);
+      case FP64 -> tensor.getDoubleBuffer().get((double[]) data);
+      case INT32 -> tensor.getIntBuffer().get((int[]) data);
+      case INT64 -> tensor.getLongBuffer().get((long[]) data);
+      case INT16, FP16, BF16 -> tensor.getShortBuffer().get((short[]) data);
+      case UINT8, INT8 -> tensor.getByteBuffer().get((byte[]) data);
+      case BOOL -> booleans(tensor.getByteBuffer(), (boolean[]) data);
+      case BYTES -> flatten(tensor.getValue(), (String[]) data, 0);
+      default -> throw new IllegalStateException("not a carried datatype: " + type);
+    }
+    return new Tensor(name, type, shape, data);
   }
 
   private static ByteBuffer booleanBytes(boolean[] values) {
@@ -54,35 +72,25 @@ final class OnnxTensors {
     return bytes.rewind();
   }
 
-  private static float[] floats(FloatBuffer buffer) {
-    float[] values = new float[buffer.remaining()];
-    buffer.get(values);
-    return values;
-  }
-
-  private static double[] doubles(DoubleBuffer buffer) {
-    double[] values = new double[buffer.remaining()];
-    buffer.get(values);
-    return values;
-  }
-
-  private static int[] ints(IntBuffer buffer) {
-    int[] values = new int[buffer.remaining()];
-    buffer.get(values);
-    return values;
-  }
-
-  private static long[] longs(LongBuffer buffer) {
-    long[] values = new long[buffer.remaining()];
-    buffer.get(values);
-    return values;
-  }
-
-  private static boolean[] booleans(ByteBuffer buffer) {
-    boolean[] values = new boolean[buffer.remaining()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = buffer.get() != 0;
+  private static void booleans(ByteBuffer buffer, boolean[] into) {
+    for (int i = 0; i < into.length; i++) {
+      into[i] = buffer.get() != 0;
     }
-    return values;
+  }
+
+  /**
+   * ONNX Runtime hands string tensors out as nested arrays (a lone string for a scalar); laid
+   * flat in row-major order from {@code at}, returning the next free index.
+   */
+  private static int flatten(Object value, String[] into, int at) {
+    if (value instanceof String text) {
+      into[at] = text;
+      return at + 1;
+    }
+    int next = at;
+    for (int i = 0, n = Array.getLength(value); i < n; i++) {
+      next = flatten(Array.get(value, i), into, next);
+    }
+    return next;
   }
 }
