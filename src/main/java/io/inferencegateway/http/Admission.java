@@ -3,6 +3,7 @@ package io.inferencegateway.http;
 import io.inferencegateway.config.ModelConfig;
 import io.inferencegateway.model.QueueSlots;
 import io.inferencegateway.model.RequestFailure;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.PlatformHandler;
 
@@ -16,6 +17,8 @@ import io.vertx.ext.web.handler.PlatformHandler;
 final class Admission implements PlatformHandler {
 
   private static final String MODEL = "model";
+  private static final String FORM = "application/x-www-form-urlencoded";
+  private static final String MULTIPART = "multipart/";
 
   private final ModelCatalog catalog;
   private final QueueSlots slots;
@@ -43,6 +46,12 @@ final class Admission implements PlatformHandler {
       return;
     }
     ctx.put(MODEL, model);
+    // Clients such as curl -d label any body a form; inference bodies are JSON or binary
+    // tensors, never forms, and the body handler would parse a form's fields with limits of its own.
+    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (type != null && (type.startsWith(FORM) || type.startsWith(MULTIPART))) {
+      ctx.request().headers().remove(HttpHeaders.CONTENT_TYPE);
+    }
     ctx.next();
   }
 

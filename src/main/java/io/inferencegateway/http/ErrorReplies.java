@@ -43,6 +43,7 @@ final class ErrorReplies {
   static int statusOf(RequestFailure.Kind kind) {
     return switch (kind) {
       case BAD_REQUEST -> 400;
+      case TOO_LARGE -> 413;
       case NOT_FOUND -> 404;
       case NOT_READY, OVERLOADED -> 503;
       case TIMED_OUT -> 504;
@@ -54,7 +55,7 @@ final class ErrorReplies {
 
   static Outcome outcomeOf(RequestFailure.Kind kind) {
     return switch (kind) {
-      case BAD_REQUEST, NOT_FOUND -> Outcome.CLIENT_ERROR;
+      case BAD_REQUEST, TOO_LARGE, NOT_FOUND -> Outcome.CLIENT_ERROR;
       case OVERLOADED -> Outcome.OVERLOAD;
       case TIMED_OUT -> Outcome.TIMEOUT;
       case CANCELLED -> Outcome.CANCELLED;

@@ -51,9 +51,6 @@ public final class HttpVerticle extends VerticleBase {
     return vertx.createHttpServer(new HttpServerOptions()
             .setHost(config.http().host())
             .setPort(port)
-            // Bodies sent with Content-Encoding gzip or deflate are inflated before the body
-            // handler counts them, so the body limit bounds the inflated size.
-            .setDecompressionSupported(true)
             // Answers are compressed for clients that accept it, when large enough to gain;
             // the fastest level, since tensors of floats compress little at any level.
             .setCompressionSupported(true)
@@ -102,8 +99,10 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/health").handler(health.readinessHandler());
     router.get("/health/ready").handler(health.readinessHandler());
     router.get("/health/live").handler(health.livenessHandler());
-    new OipRoutes(catalog, caller, health, serverMetadata()).mount(router, admission, body);
-    new PredictRoutes(caller).mount(router, admission, body);
+    ContentDecoding decoding = new ContentDecoding(config.http().maxBodyBytes());
+    new OipRoutes(catalog, caller, health, decoding, serverMetadata())
+        .mount(router, admission, body);
+    new PredictRoutes(caller, decoding).mount(router, admission, body);
 
     router.errorHandler(400, ctx -> fail(ctx, 400, "bad request"));
     router.errorHandler(404, ctx -> fail(ctx, 404, "no route for "

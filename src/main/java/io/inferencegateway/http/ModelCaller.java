@@ -102,10 +102,6 @@ final class ModelCaller {
     ErrorReplies.send(ctx, failure);
   }
 
-  static JsonObject jsonBody(RoutingContext ctx) {
-    return jsonBody(ctx.body().buffer());
-  }
-
   /** A body that must hold one JSON object; refused with the reason when it does not. */
   static JsonObject jsonBody(Buffer body) {
     if (body == null || body.length() == 0) {

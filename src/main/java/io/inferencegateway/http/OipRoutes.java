@@ -28,7 +28,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
 
-/** The Open Inference Protocol (KServe V2) REST routes. */
+/**
+ * The Open Inference Protocol (KServe V2) REST routes, and the liveness and model readiness
+ * routes of KServe's V1 protocol.
+ */
 final class OipRoutes {
 
   static final String PLATFORM = "onnx_onnxv1";
@@ -43,20 +46,26 @@ final class OipRoutes {
   private final ModelCaller caller;
   private final ModelProbe probe;
   private final ModelHealthChecks health;
+  private final ContentDecoding decoding;
   private final JsonObject serverMetadata;
 
   OipRoutes(ModelCatalog catalog, ModelCaller caller, ModelHealthChecks health,
-      JsonObject serverMetadata) {
+      ContentDecoding decoding, JsonObject serverMetadata) {
     this.catalog = catalog;
     this.caller = caller;
     this.probe = health.probe();
     this.health = health;
+    this.decoding = decoding;
     this.serverMetadata = serverMetadata;
   }
 
   void mount(Router router, Admission admission, BodyHandler body) {
     router.get("/v2").handler(ctx -> sendJson(ctx, serverMetadata));
-    router.get("/v2/health/live").handler(ctx -> sendJson(ctx, new JsonObject().put("live", true)));
+    router.get("/v2/health/live")
+        .handler(ctx -> sendJson(ctx, new JsonObject().put("live", true)));
+    // KServe's V1 protocol, which the named-feature route follows, probes these two.
+    router.get("/").handler(ctx -> sendJson(ctx, new JsonObject().put("status", "alive")));
+    router.get("/v1/models/:name").handler(this::modelReady);
     router.get("/v2/health/ready").handler(this::serverReady);
     for (String prefix : List.of("/v2/models/:name", "/v2/models/:name/versions/:version")) {
       router.get(prefix).handler(this::modelMetadata);
@@ -107,10 +116,11 @@ final class OipRoutes {
 
   private void infer(RoutingContext ctx) {
     ModelConfig model = Admission.model(ctx);
-    Buffer buffer = ctx.body().buffer();
-    byte[] bytes = buffer == null ? new byte[0] : buffer.getBytes();
+    byte[] bytes;
     int declared;
     try {
+      Buffer buffer = decoding.body(ctx);
+      bytes = buffer == null ? new byte[0] : buffer.getBytes();
       declared = declaredJsonLength(ctx, bytes.length);
     } catch (RequestFailure e) {
       caller.refuse(ctx, model, e);

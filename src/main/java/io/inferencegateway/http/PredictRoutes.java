@@ -22,9 +22,11 @@ final class PredictRoutes {
   static final String PREDICT_PATH = "/v1/models/:name:predict";
 
   private final ModelCaller caller;
+  private final ContentDecoding decoding;
 
-  PredictRoutes(ModelCaller caller) {
+  PredictRoutes(ModelCaller caller, ContentDecoding decoding) {
     this.caller = caller;
+    this.decoding = decoding;
   }
 
   void mount(Router router, Admission admission, BodyHandler body) {
@@ -40,7 +42,7 @@ final class PredictRoutes {
     ModelConfig model = Admission.model(ctx);
     PredictRequest request;
     try {
-      request = new PredictRequest(instances(ModelCaller.jsonBody(ctx)),
+      request = new PredictRequest(instances(ModelCaller.jsonBody(decoding.body(ctx))),
           AccessLog.arrivalNanos(ctx), caller.deadlineNanos(ctx, null), new Cancellation());
     } catch (RequestFailure e) {
       caller.refuse(ctx, model, e);

@@ -14,6 +14,8 @@ public final class RequestFailure extends RuntimeException {
   public enum Kind {
     /** The request is malformed or does not fit the model. */
     BAD_REQUEST,
+    /** The body, once inflated, is larger than the gateway takes. */
+    TOO_LARGE,
     /** The model, version or route does not exist. */
     NOT_FOUND,
     /** The model exists but cannot serve: still loading, failed to load, or not deployed. */

@@ -48,7 +48,7 @@ class ConfigReaderTest {
     @Test
     void servesTheFourDemoModelsInOrder() {
       assertThat(config.models()).extracting(ModelConfig::name)
-          .containsExactly("iris-classifier", "iris-regressor", "mlp", "type-mix");
+          .containsExactly("iris-classifier", "iris-regressor", "mlp", "type-mix", "datatypes");
       assertThat(config.models()).extracting(ModelConfig::version).containsOnly("1");
       assertThat(config.models()).extracting(ModelConfig::instances).containsExactly(1, 1, 2, 1);
     }

@@ -12,7 +12,7 @@ import org.tribuo.regression.evaluation.RegressionEvaluator;
 /**
  * Regenerates the demo models under {@code <models dir>/<name>/1/model.onnx}:
  * {@code iris-classifier}, {@code iris-regressor} (Tribuo models trained on Iris, see {@link IrisData}),
- * {@code mlp} and {@code type-mix} (hand-built graphs, see {@link TensorModels}).
+ * {@code mlp}, {@code type-mix} and {@code datatypes} (hand-built graphs, see {@link TensorModels}).
  * <p>
  * Run with {@code mvn -q -B test-compile exec:java@demo-models}, which passes the absolute path of
  * {@code conf/models}. Every model comes from fixed seeds, so a rerun reproduces the same weights.
@@ -32,7 +32,7 @@ public final class DemoModels {
   }
 
   /**
-   * Writes the four models.
+   * Writes the five models.
    *
    * @param args one argument: the models directory (created if missing)
    */
@@ -64,6 +64,9 @@ public final class DemoModels {
 
     Path typeMixFile = write(TensorModels.typeMix(), modelsDir, "type-mix");
     System.out.println("type-mix -> " + typeMixFile);
+
+    Path datatypesFile = write(TensorModels.datatypes(), modelsDir, "datatypes");
+    System.out.println("datatypes -> " + datatypesFile);
   }
 
   /** Exports a Tribuo model with its own exporter, which also embeds the training provenance. */

@@ -3,7 +3,9 @@ package io.inferencegateway.demo;
 import ai.onnx.proto.OnnxMl;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import java.nio.FloatBuffer;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.tribuo.util.onnx.ONNXContext;
 import org.tribuo.util.onnx.ONNXInitializer;
@@ -13,7 +15,8 @@ import org.tribuo.util.onnx.ONNXRef;
 
 /**
  * Builds the two demo models that are plain tensor functions rather than trained Tribuo models:
- * {@code mlp} (random weights, FP32) and {@code type-mix} (one trivial op per non-float datatype).
+ * {@code mlp} (random weights, FP32), {@code type-mix} (one trivial op per datatype it uses) and
+ * {@code datatypes} (a copy of every carried datatype).
  * Both are fully deterministic, down to the bytes of the serialized model. Also builds the
  * deliberately slow model that tests of busy and stuck models load from a temporary folder.
  */
@@ -131,6 +134,33 @@ public final class TensorModels {
     return model(graph.build(),
         "Datatype test model: y_fp64 = x_fp64 * 2, y_int64 = x_int64 + 1, "
             + "y_int32 = x_int32 * 3, y_bool = not x_bool; all shapes [batch, 3].");
+  }
+
+  /**
+   * A model that passes through one tensor of every common datatype the gateway carries, so that
+   * each can be sent and returned in JSON and binary: y_T = x_T for T in bool, uint8, int8, int16,
+   * int32, int64, fp16, fp32, fp64 and bytes (an ONNX string tensor), all [batch, 3]. BF16 is
+   * left out: Triton's client sends it only in binary and KServe's not at all.
+   */
+  static OnnxMl.ModelProto datatypes() {
+    Map<String, DataType> types = new LinkedHashMap<>();
+    types.put("bool", DataType.BOOL);
+    types.put("uint8", DataType.UINT8);
+    types.put("int8", DataType.INT8);
+    types.put("int16", DataType.INT16);
+    types.put("int32", DataType.INT32);
+    types.put("int64", DataType.INT64);
+    types.put("fp16", DataType.FLOAT16);
+    types.put("fp32", DataType.FLOAT);
+    types.put("fp64", DataType.DOUBLE);
+    types.put("bytes", DataType.STRING);
+    OnnxMl.GraphProto.Builder graph = OnnxMl.GraphProto.newBuilder().setName("datatypes");
+    types.forEach((name, type) -> graph
+        .addInput(tensorInfo("x_" + name, type, 3))
+        .addNode(node("Identity", "copy_" + name, "y_" + name, "x_" + name))
+        .addOutput(tensorInfo("y_" + name, type, 3)));
+    return model(graph.build(), "Datatype test model: y_T = x_T for every datatype the gateway "
+        + "carries; all shapes [batch, 3].");
   }
 
   /**

@@ -86,7 +86,8 @@ class MetadataTest {
   @Test
   void modelReadyAnswers200ForEveryDemoModel(VertxTestContext ctx) {
     var checkpoint = ctx.checkpoint(4);
-    for (String model : new String[] {"iris-classifier", "iris-regressor", "mlp", "type-mix"}) {
+    for (String model : new String[] {"iris-classifier", "iris-regressor", "mlp", "type-mix",
+        "datatypes"}) {
       gateway.client().get("/v2/models/" + model + "/versions/1/ready").send()
           .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
             assertThat(response.statusCode()).as(model).isEqualTo(200);
@@ -103,7 +104,8 @@ class MetadataTest {
       assertThat(body.getString("outcome")).isEqualTo("UP");
       JsonArray checks = body.getJsonArray("checks");
       assertThat(checks.stream().map(check -> ((JsonObject) check).getString("id")))
-          .containsExactlyInAnyOrder("iris-classifier", "iris-regressor", "mlp", "type-mix");
+          .containsExactlyInAnyOrder("iris-classifier", "iris-regressor", "mlp", "type-mix",
+              "datatypes");
       JsonObject mlp = checks.stream().map(JsonObject.class::cast)
           .filter(check -> check.getString("id").equals("mlp")).findFirst().orElseThrow();
       assertThat(mlp.getString("status")).isEqualTo("UP");
