@@ -164,6 +164,23 @@ public final class TensorModels {
   }
 
   /**
+   * A model whose output has a datatype ONNX Runtime's Java API cannot hand out: y = x cast to
+   * UINT16, x FP32 [batch, 3].
+   */
+  public static OnnxMl.ModelProto uint16Output() {
+    OnnxMl.NodeProto cast = node("Cast", "cast", "y", "x").toBuilder()
+        .addAttribute(OnnxMl.AttributeProto.newBuilder().setName("to")
+            .setType(OnnxMl.AttributeProto.AttributeType.INT).setI(DataType.UINT16_VALUE))
+        .build();
+    OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder().setName("uint16_output")
+        .addInput(tensorInfo("x", DataType.FLOAT, 3))
+        .addNode(cast)
+        .addOutput(tensorInfo("y", DataType.UINT16, 3))
+        .build();
+    return model(graph, "Test model: y = x cast to UINT16.");
+  }
+
+  /**
    * A lookup: output {@code row} [batch, 1, width] holds, for each index of input {@code index}
    * [batch, 1], row {@code index} of a table whose cell (i, j) is 10 * i + j. An index outside
    * the table's {@code rows} makes ONNX Runtime reject the run: a request that is well formed yet

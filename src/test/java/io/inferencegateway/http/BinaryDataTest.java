@@ -1,6 +1,8 @@
 package io.inferencegateway.http;
 
 import static io.inferencegateway.support.BinaryWire.HEADER;
+import static io.inferencegateway.support.Http.get;
+import static io.inferencegateway.support.Http.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.onnxruntime.OnnxJavaType;
@@ -14,7 +16,6 @@ import io.inferencegateway.support.GatewayExtension;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -23,7 +24,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -162,8 +162,8 @@ class BinaryDataTest {
       json.put("outputs", outputs);
     }
     BinaryWire.Body body = BinaryWire.body(json, parts.toArray(byte[][]::new));
-    HttpResponse<Buffer> response = parts.isEmpty() ? send(DATATYPES, body.bytes())
-        : send(DATATYPES, body.bytes(), HEADER, String.valueOf(body.jsonLength()));
+    HttpResponse<Buffer> response = parts.isEmpty() ? send(gateway, DATATYPES, body.bytes())
+        : send(gateway, DATATYPES, body.bytes(), HEADER, String.valueOf(body.jsonLength()));
 
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
     assertThat(response.getHeader("content-type"))
@@ -200,10 +200,10 @@ class BinaryDataTest {
     for (float value : rows) {
       data.add(value);
     }
-    HttpResponse<Buffer> viaJson = send(MLP, new JsonObject().put("inputs", new JsonArray().add(
+    HttpResponse<Buffer> viaJson = send(gateway, MLP, new JsonObject().put("inputs", new JsonArray().add(
         new JsonObject().put("name", "input").put("datatype", "FP32")
             .put("shape", new JsonArray().add(2).add(16)).put("data", data))).toBuffer());
-    HttpResponse<Buffer> raw = send(MLP, Buffer.buffer(BinaryWire.floats(rows)), HEADER, "0");
+    HttpResponse<Buffer> raw = send(gateway, MLP, Buffer.buffer(BinaryWire.floats(rows)), HEADER, "0");
 
     assertThat(raw.statusCode()).as(raw.bodyAsString()).isEqualTo(200);
     Reply reply = BinaryWire.reply(raw);
@@ -228,7 +228,7 @@ class BinaryDataTest {
     }
     JsonObject jsonInput = new JsonObject().put("name", "input").put("datatype", "FP32")
         .put("shape", new JsonArray().add(64).add(16));
-    HttpResponse<Buffer> viaJson = send(MLP, new JsonObject()
+    HttpResponse<Buffer> viaJson = send(gateway, MLP, new JsonObject()
         .put("inputs", new JsonArray().add(jsonInput.copy().put("data", data))).toBuffer());
     BinaryWire.Body body = BinaryWire.body(new JsonObject()
         .put("inputs", new JsonArray().add(BinaryWire.binaryInput("input", "FP32",
@@ -237,7 +237,7 @@ class BinaryDataTest {
             .put("parameters", new JsonObject().put("binary_data", true)))),
         BinaryWire.floats(rows));
     HttpResponse<Buffer> viaBinary =
-        send(MLP, body.bytes(), HEADER, String.valueOf(body.jsonLength()));
+        send(gateway, MLP, body.bytes(), HEADER, String.valueOf(body.jsonLength()));
 
     assertThat(viaBinary.statusCode()).as(viaBinary.bodyAsString()).isEqualTo(200);
     JsonArray jsonData = viaJson.bodyAsJsonObject().getJsonArray("outputs").getJsonObject(0)
@@ -292,13 +292,12 @@ class BinaryDataTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("malformed")
   void malformedBinaryRequestsAre400AndTheGatewayStaysLive(Malformed request) throws Exception {
-    HttpResponse<Buffer> response = request.header() == null ? send(request.path(), request.body())
-        : send(request.path(), request.body(), HEADER, request.header());
+    HttpResponse<Buffer> response = request.header() == null ? send(gateway, request.path(), request.body())
+        : send(gateway, request.path(), request.body(), HEADER, request.header());
 
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(400);
     assertThat(response.bodyAsJsonObject().getString("error")).contains(request.fragment());
-    HttpResponse<Buffer> live = gateway.client().get("/v2/health/live").send()
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    HttpResponse<Buffer> live = get(gateway, "/v2/health/live");
     assertThat(live.statusCode()).isEqualTo(200);
   }
 
@@ -333,15 +332,5 @@ class BinaryDataTest {
     byte[] bytes = new byte[buffer.remaining()];
     buffer.get(bytes);
     return bytes;
-  }
-
-  static HttpResponse<Buffer> send(String path, Buffer body, String... headers)
-      throws Exception {
-    HttpRequest<Buffer> request = gateway.client().post(path);
-    for (int i = 0; i < headers.length; i += 2) {
-      request.putHeader(headers[i], headers[i + 1]);
-    }
-    return request.sendBuffer(body).toCompletionStage().toCompletableFuture()
-        .get(30, TimeUnit.SECONDS);
   }
 }
