@@ -149,7 +149,7 @@ class MainProcessTest {
     gateway = GatewayProcess.start(Map.of("GATEWAY_HTTP_PORT", "0"));
 
     String line = gateway.awaitStdout(text -> LISTENING.matcher(text).find());
-    assertThat(line).contains("with 4 models");
+    assertThat(line).contains("with 5 models");
     int port = listeningPort(line);
     assertThat(port).isPositive().isNotEqualTo(8080);
     assertThat(awaitStatus(port, "/health", 200)).isEqualTo(200);

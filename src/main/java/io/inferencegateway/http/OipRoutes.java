@@ -65,7 +65,8 @@ final class OipRoutes {
         .handler(ctx -> sendJson(ctx, new JsonObject().put("live", true)));
     // KServe's V1 protocol, which the named-feature route follows, probes these two.
     router.get("/").handler(ctx -> sendJson(ctx, new JsonObject().put("status", "alive")));
-    router.get("/v1/models/:name").handler(this::modelReady);
+    // A name without ':', so that GET on a :predict URL stays a wrong method.
+    router.getWithRegex("/v1/models/(?<name>[^/:]+)").handler(this::modelReady);
     router.get("/v2/health/ready").handler(this::serverReady);
     for (String prefix : List.of("/v2/models/:name", "/v2/models/:name/versions/:version")) {
       router.get(prefix).handler(this::modelMetadata);

@@ -46,11 +46,11 @@ class ConfigReaderTest {
     private final GatewayConfig config = read(SHIPPED);
 
     @Test
-    void servesTheFourDemoModelsInOrder() {
+    void servesTheDemoModelsInOrder() {
       assertThat(config.models()).extracting(ModelConfig::name)
           .containsExactly("iris-classifier", "iris-regressor", "mlp", "type-mix", "datatypes");
       assertThat(config.models()).extracting(ModelConfig::version).containsOnly("1");
-      assertThat(config.models()).extracting(ModelConfig::instances).containsExactly(1, 1, 2, 1);
+      assertThat(config.models()).extracting(ModelConfig::instances).containsExactly(1, 1, 2, 1, 1);
     }
 
     @Test

@@ -85,7 +85,7 @@ class MetadataTest {
 
   @Test
   void modelReadyAnswers200ForEveryDemoModel(VertxTestContext ctx) {
-    var checkpoint = ctx.checkpoint(4);
+    var checkpoint = ctx.checkpoint(5);
     for (String model : new String[] {"iris-classifier", "iris-regressor", "mlp", "type-mix",
         "datatypes"}) {
       gateway.client().get("/v2/models/" + model + "/versions/1/ready").send()
