@@ -247,7 +247,8 @@ for batching in on off; do
   log "$step/4 gateway, batching $batching: java $GATEWAY_JAVA_OPTS -jar $GATEWAY_JAR on 127.0.0.1:$port"
   # Without the caller's GATEWAY_* variables: they would override keys of the generated config.
   (cd "$OUT_DIR" && for name in $(compgen -e -X '!GATEWAY_*'); do unset "$name"; done \
-    && exec env GATEWAY_CONFIG="$OUT_DIR/$server.json" java "${JAVA_OPTS[@]}" -jar "$GATEWAY_JAR") \
+    && exec env GATEWAY_CONFIG="$OUT_DIR/$server.json" GATEWAY_MANAGEMENT_HOST=127.0.0.1 \
+      GATEWAY_MANAGEMENT_PORT=0 java "${JAVA_OPTS[@]}" -jar "$GATEWAY_JAR") \
     >"$OUT_DIR/$server.log" 2>&1 &
   SERVER_PID=$!
   PIDS+=("$SERVER_PID")

@@ -35,15 +35,18 @@ public final class Main {
 
   private static void start(Vertx vertx, GatewayConfig config, GatewayMetrics metrics) {
     Future<Gateway> started = Gateway.start(vertx, config, metrics)
-        .onSuccess(gateway -> LOG.info("inference-gateway listening on {}:{} with {} models",
-            config.http().host(), gateway.port(), config.models().size()))
+        .onSuccess(gateway -> LOG.info("inference-gateway listening on {}:{} with {} models; "
+            + "management on {}:{}", config.http().host(), gateway.port(),
+            config.models().size(), config.management().host(), gateway.managementPort()))
         .onFailure(failure -> exit(vertx, 1, "failed to start: " + failure.getMessage()));
+    // SIGTERM: drain, then stop; the JVM exits when the hook returns.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("Shutting down");
       if (started.succeeded()) {
-        started.result().stopAccepting().await();
+        started.result().stop().await();
+      } else {
+        vertx.close().await();
       }
-      vertx.close().await();
       LOG.info("Stopped");
     }, "gateway-shutdown"));
   }

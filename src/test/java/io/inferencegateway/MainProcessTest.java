@@ -1,8 +1,8 @@
 package io.inferencegateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
+import io.inferencegateway.support.GatewayProcess;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
@@ -37,9 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 @DisplayName("Main as a separate JVM: configuration errors, port override and health")
 class MainProcessTest {
 
-  private static final Duration EXIT_WITHIN = Duration.ofSeconds(20);
   private static final Duration START_WITHIN = Duration.ofSeconds(30);
-  private static final Pattern LISTENING = Pattern.compile("listening on \\S+:(\\d+)");
+  private static final Pattern LISTENING = GatewayProcess.LISTENING;
   private static final Path MLP_MODEL = Path.of("conf/models/mlp/1/model.onnx").toAbsolutePath();
 
   private final HttpClient http = HttpClient.newBuilder()
@@ -152,7 +151,9 @@ class MainProcessTest {
     assertThat(line).contains("with 5 models");
     int port = listeningPort(line);
     assertThat(port).isPositive().isNotEqualTo(8080);
-    assertThat(awaitStatus(port, "/health", 200)).isEqualTo(200);
+    int management = gateway.managementPort();
+    assertThat(management).isPositive().isNotEqualTo(8081).isNotEqualTo(port);
+    assertThat(awaitStatus(management, "/health", 200)).isEqualTo(200);
     assertThat(get(port, "/v2/health/live")).isEqualTo(200);
     assertThat(gateway.stdout()).as("no access lines by default")
         .noneMatch(text -> text.contains("/v2/health/live"));
@@ -180,7 +181,7 @@ class MainProcessTest {
 
     int port = listeningPort(gateway.awaitStdout(text -> LISTENING.matcher(text).find()));
     assertThat(awaitStatus(port, "/v2/models/mlp/ready", 200)).isEqualTo(200);
-    assertThat(get(port, "/health")).isEqualTo(503);
+    assertThat(get(gateway.managementPort(), "/health")).isEqualTo(503);
     assertThat(get(port, "/v2/models/ghost/ready")).isEqualTo(503);
   }
 
@@ -233,95 +234,5 @@ class MainProcessTest {
         .GET()
         .build();
     return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-  }
-
-  /** The gateway JVM with its output collected line by line. */
-  private static final class GatewayProcess {
-
-    private final Process process;
-    private final List<String> stdout = new CopyOnWriteArrayList<>();
-    private final List<String> stderr = new CopyOnWriteArrayList<>();
-    private final Thread stdoutPump;
-    private final Thread stderrPump;
-
-    private GatewayProcess(Process process) {
-      this.process = process;
-      this.stdoutPump = pump(process.getInputStream(), stdout);
-      this.stderrPump = pump(process.getErrorStream(), stderr);
-    }
-
-    /** Starts Main from the test classpath; GATEWAY_* variables are only those in {@code env}. */
-    static GatewayProcess start(Map<String, String> env) throws IOException {
-      ProcessBuilder builder = new ProcessBuilder(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", System.getProperty("java.class.path"),
-          Main.class.getName());
-      builder.directory(Path.of("").toAbsolutePath().toFile());
-      builder.environment().keySet().removeIf(name -> name.startsWith("GATEWAY_"));
-      builder.environment().putAll(env);
-      return new GatewayProcess(builder.start());
-    }
-
-    private static Thread pump(InputStream stream, List<String> sink) {
-      Thread thread = new Thread(() -> {
-        try (BufferedReader reader = new BufferedReader(
-            new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-          reader.lines().forEach(sink::add);
-        } catch (IOException | UncheckedIOException e) {
-          sink.add("[pump failed: " + e + "]");
-        }
-      }, "gateway-output");
-      thread.setDaemon(true);
-      thread.start();
-      return thread;
-    }
-
-    /** The first stdout line matching, waiting at most the start deadline. */
-    String awaitStdout(Predicate<String> match) throws InterruptedException {
-      Instant deadline = Instant.now().plus(START_WITHIN);
-      while (Instant.now().isBefore(deadline)) {
-        for (String line : stdout) {
-          if (match.test(line)) {
-            return line;
-          }
-        }
-        if (!process.isAlive() && !stdoutPump.isAlive()) {
-          fail("gateway exited with %d before the expected line; stdout %s, stderr %s",
-              process.exitValue(), stdout, stderr);
-        }
-        Thread.sleep(50);
-      }
-      return fail("no expected line within %s; stdout %s, stderr %s", START_WITHIN, stdout, stderr);
-    }
-
-    /** Waits for the exit and the end of its output; the exit code. */
-    int awaitExit() throws InterruptedException {
-      if (!process.waitFor(EXIT_WITHIN.toMillis(), TimeUnit.MILLISECONDS)) {
-        fail("gateway still running after %s; stdout %s, stderr %s", EXIT_WITHIN, stdout, stderr);
-      }
-      stdoutPump.join(5_000);
-      stderrPump.join(5_000);
-      return process.exitValue();
-    }
-
-    /** SIGTERM through the process handle, which unlike Process.destroy keeps the output open. */
-    void terminate() {
-      process.toHandle().destroy();
-    }
-
-    void stop() throws InterruptedException {
-      process.destroy();
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    }
-
-    List<String> stdout() {
-      return stdout;
-    }
-
-    List<String> stderr() {
-      return stderr;
-    }
   }
 }

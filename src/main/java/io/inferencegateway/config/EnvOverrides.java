@@ -32,6 +32,9 @@ final class EnvOverrides {
   private static final Logger LOG = LoggerFactory.getLogger(EnvOverrides.class);
   /** The gateway's own variables that are not configuration keys. */
   private static final Set<String> NOT_KEYS = Set.of("GATEWAY_CONFIG", "GATEWAY_LOG_FORMAT");
+  /** Short names for keys operators set often; the canonical variable wins when both are set. */
+  private static final Map<String, String> ALIASES =
+      Map.of("GATEWAY_DRAIN_DELAY_MS", "GATEWAY_SHUTDOWN_DRAIN_DELAY_MS");
 
   /** Where a variable points: the path's keys and indexes, and the type bound there. */
   private record Target(List<Object> path, Type type) {
@@ -47,9 +50,16 @@ final class EnvOverrides {
    */
   static Map<String, String> apply(JsonObject json, JsonObject env) {
     Map<String, String> origins = new HashMap<>();
-    env.fieldNames().stream()
-        .filter(name -> name.startsWith(PREFIX) && !NOT_KEYS.contains(name))
-        .filter(name -> env.getValue(name) instanceof String value && !value.isBlank())
+    JsonObject variables = env.copy();
+    ALIASES.forEach((alias, canonical) -> {
+      if (env.containsKey(alias) && !env.containsKey(canonical)) {
+        variables.put(canonical, env.getValue(alias));
+      }
+    });
+    variables.fieldNames().stream()
+        .filter(name -> name.startsWith(PREFIX) && !NOT_KEYS.contains(name)
+            && !ALIASES.containsKey(name))
+        .filter(name -> variables.getValue(name) instanceof String value && !value.isBlank())
         .sorted(Comparator.comparingInt((String name) -> name.split("_").length)
             .thenComparing(Comparator.naturalOrder()))
         .forEach(name -> {
@@ -60,7 +70,7 @@ final class EnvOverrides {
             LOG.warn("Ignoring environment variable {}: it names no configuration key", name);
             return;
           }
-          set(json, target.get(), env.getString(name), name);
+          set(json, target.get(), variables.getString(name), name);
           origins.put(ConfigSchema.path(target.get().path()), name);
         });
     return origins;

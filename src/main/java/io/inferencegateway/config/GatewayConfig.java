@@ -9,14 +9,15 @@ import java.util.Set;
  * The whole gateway configuration, bound from JSON by {@link ConfigReader}. Every default lives in
  * the records' constructors; an absent section takes all of its defaults.
  */
-public record GatewayConfig(HttpConfig http, HealthConfig health, InferenceConfig inference,
-    ShutdownConfig shutdown, List<ModelConfig> models) {
+public record GatewayConfig(HttpConfig http, ManagementConfig management, HealthConfig health,
+    InferenceConfig inference, ShutdownConfig shutdown, List<ModelConfig> models) {
 
   public GatewayConfig {
-    http = http == null ? new HttpConfig(null, null, null, null, null) : http;
+    http = http == null ? new HttpConfig(null, null, null, null, null, null, null, null) : http;
+    management = management == null ? new ManagementConfig(null, null) : management;
     health = health == null ? new HealthConfig(null, null) : health;
     inference = inference == null ? new InferenceConfig(null, null) : inference;
-    shutdown = shutdown == null ? new ShutdownConfig(null) : shutdown;
+    shutdown = shutdown == null ? new ShutdownConfig(null, null) : shutdown;
     models = List.copyOf(Rules.nonEmpty("models", models).stream().map(model -> {
       if (model == null) {
         throw new ConfigException("models", "must hold only objects, got null");
@@ -34,7 +35,7 @@ public record GatewayConfig(HttpConfig http, HealthConfig health, InferenceConfi
 
   /** The same configuration with relative model paths resolved against {@code folder}. */
   GatewayConfig resolvedAgainst(Path folder) {
-    return new GatewayConfig(http, health, inference, shutdown,
+    return new GatewayConfig(http, management, health, inference, shutdown,
         models.stream().map(model -> model.resolvedAgainst(folder)).toList());
   }
 }

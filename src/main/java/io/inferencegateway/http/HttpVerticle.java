@@ -1,6 +1,7 @@
 package io.inferencegateway.http;
 
 import io.inferencegateway.config.GatewayConfig;
+import io.inferencegateway.health.Draining;
 import io.inferencegateway.health.ModelHealthChecks;
 import io.inferencegateway.metrics.GatewayMetrics;
 import io.inferencegateway.model.QueueSlots;
@@ -15,7 +16,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,24 +30,28 @@ public final class HttpVerticle extends VerticleBase {
   private final int port;
   private final QueueSlots slots;
   private final GatewayMetrics metrics;
+  private final Draining draining;
   private final String version;
   private HttpServer server;
+  private Connections connections;
 
   /**
    * {@code port} is where to listen: the configured one, or -1 for a free port shared by every
    * instance (0 would give each instance a port of its own).
    */
   public HttpVerticle(GatewayConfig config, int port, QueueSlots slots, GatewayMetrics metrics,
-      String version) {
+      Draining draining, String version) {
     this.config = config;
     this.port = port;
     this.slots = slots;
     this.metrics = metrics;
+    this.draining = draining;
     this.version = version;
   }
 
   @Override
   public Future<?> start() {
+    connections = new Connections(vertx, config.http(), draining);
     return vertx.createHttpServer(new HttpServerOptions()
             .setHost(config.http().host())
             .setPort(port)
@@ -56,18 +60,22 @@ public final class HttpVerticle extends VerticleBase {
             .setCompressionSupported(true)
             .setCompressionLevel(1)
             .setCompressionContentSizeThreshold(COMPRESSION_THRESHOLD_BYTES))
+        .connectionHandler(connections::opened)
         .requestHandler(router())
         .listen()
         .onSuccess(listening -> server = listening);
   }
 
   /**
-   * Stops accepting connections and gives requests in flight up to the shutdown grace period to
-   * finish, so a rolling restart loses no answer.
+   * Stops accepting connections, closes those with no request in flight, and gives the requests
+   * in flight up to the shutdown grace period to finish; their answers say
+   * {@code Connection: close}, since the gateway is draining by then.
    */
   @Override
   public Future<?> stop() {
-    return server.shutdown(config.shutdown().graceMs(), TimeUnit.MILLISECONDS);
+    Future<Void> shutdown = server.shutdown(config.shutdown().graceMs(), TimeUnit.MILLISECONDS);
+    connections.closeIdle();
+    return shutdown;
   }
 
   /** The port actually bound, which differs from the configured one when that was 0. */
@@ -87,7 +95,7 @@ public final class HttpVerticle extends VerticleBase {
 
     // A route without a path: it sees every request, yet adds nothing to the route template
     // that labels the HTTP metrics.
-    router.route().handler(new AccessLog(config.http().accessLog()))
+    router.route().handler(connections).handler(new AccessLog(config.http().accessLog()))
         // A client that closed its connection while sending a body: nobody to answer, and no
         // fault of the gateway's to log.
         .failureHandler(ctx -> {
@@ -95,12 +103,8 @@ public final class HttpVerticle extends VerticleBase {
             ctx.next();
           }
         });
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics.registry()));
-    router.get("/health").handler(health.readinessHandler());
-    router.get("/health/ready").handler(health.readinessHandler());
-    router.get("/health/live").handler(health.livenessHandler());
     ContentDecoding decoding = new ContentDecoding(config.http().maxBodyBytes());
-    new OipRoutes(catalog, caller, health, decoding, serverMetadata())
+    new OipRoutes(catalog, caller, health, draining, decoding, serverMetadata())
         .mount(router, admission, body);
     new PredictRoutes(caller, decoding).mount(router, admission, body);
 

@@ -3,6 +3,7 @@ package io.inferencegateway.http;
 import io.inferencegateway.config.ModelConfig;
 import io.inferencegateway.config.OutputKind;
 import io.inferencegateway.config.PredictMapping;
+import io.inferencegateway.health.Draining;
 import io.inferencegateway.health.ModelHealthChecks;
 import io.inferencegateway.health.ModelProbe;
 import io.inferencegateway.http.InferJson.InferBody;
@@ -46,15 +47,17 @@ final class OipRoutes {
   private final ModelCaller caller;
   private final ModelProbe probe;
   private final ModelHealthChecks health;
+  private final Draining draining;
   private final ContentDecoding decoding;
   private final JsonObject serverMetadata;
 
-  OipRoutes(ModelCatalog catalog, ModelCaller caller, ModelHealthChecks health,
+  OipRoutes(ModelCatalog catalog, ModelCaller caller, ModelHealthChecks health, Draining draining,
       ContentDecoding decoding, JsonObject serverMetadata) {
     this.catalog = catalog;
     this.caller = caller;
     this.probe = health.probe();
     this.health = health;
+    this.draining = draining;
     this.decoding = decoding;
     this.serverMetadata = serverMetadata;
   }
@@ -77,6 +80,10 @@ final class OipRoutes {
 
   /** Readiness as both clients read it: Triton's the status, KServe's the body's "ready". */
   private void serverReady(RoutingContext ctx) {
+    if (draining.started()) {
+      notReady(ctx, new JsonObject().put("ready", false), "the gateway is shutting down");
+      return;
+    }
     health.readiness().onComplete(result -> {
       if (result.succeeded() && CheckResult.isUp(result.result())) {
         sendJson(ctx, new JsonObject().put("ready", true));

@@ -100,14 +100,20 @@ class ConfigReaderTest {
     @Test
     void httpListensOnPort8080OfEveryInterfaceWithOneInstancePerCore() {
       assertThat(config.http()).isEqualTo(new HttpConfig("0.0.0.0", 8080,
-          Math.min(64, Runtime.getRuntime().availableProcessors()), 4L * 1024 * 1024, false));
+          Math.min(64, Runtime.getRuntime().availableProcessors()), 4L * 1024 * 1024, 10_000L,
+          30_000L, 30_000L, false));
+    }
+
+    @Test
+    void managementListensOnPort8081OfEveryInterface() {
+      assertThat(config.management()).isEqualTo(new ManagementConfig("0.0.0.0", 8081));
     }
 
     @Test
     void healthInferenceAndShutdownTakeTheDocumentedLimits() {
       assertThat(config.health()).isEqualTo(new HealthConfig(2000L, 30_000L));
       assertThat(config.inference()).isEqualTo(new InferenceConfig(10_000L, 64));
-      assertThat(config.shutdown()).isEqualTo(new ShutdownConfig(8_000L));
+      assertThat(config.shutdown()).isEqualTo(new ShutdownConfig(0L, 8_000L));
     }
 
     @Test
@@ -329,7 +335,7 @@ class ConfigReaderTest {
     void unknownTopLevelKeyIsRejected() {
       assertThat(parseRejection(minimal().put("model", new JsonArray())))
           .isEqualTo("unknown key \"model\" at the top level "
-              + "(allowed: health, http, inference, models, shutdown)");
+              + "(allowed: health, http, inference, management, models, shutdown)");
     }
   }
 
@@ -463,6 +469,14 @@ class ConfigReaderTest {
       assertThat(config.inference().maxQueue()).isEqualTo(8);
       assertThat(config.health().stuckAfterMs()).isEqualTo(500);
       assertThat(config.shutdown().graceMs()).isEqualTo(100);
+    }
+
+    @Test
+    void theShortDrainDelayVariableSetsTheDrainDelayUnlessTheCanonicalOneDoes() {
+      assertThat(withEnv(minimal(), env("GATEWAY_DRAIN_DELAY_MS", "1500"))
+          .shutdown().drainDelayMs()).isEqualTo(1500);
+      assertThat(withEnv(minimal(), env("GATEWAY_DRAIN_DELAY_MS", "1500",
+          "GATEWAY_SHUTDOWN_DRAIN_DELAY_MS", "700")).shutdown().drainDelayMs()).isEqualTo(700);
     }
 
     @Test

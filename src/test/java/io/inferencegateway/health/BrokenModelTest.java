@@ -46,7 +46,7 @@ class BrokenModelTest {
 
   @Test
   void healthAnswers503NamingTheBrokenModels(VertxTestContext ctx) {
-    gateway.client().get("/health").send().onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+    gateway.management().get("/health").send().onComplete(ctx.succeeding(response -> ctx.verify(() -> {
       assertThat(response.statusCode()).isEqualTo(503);
       JsonObject body = response.bodyAsJsonObject();
       assertThat(body.getString("outcome")).isEqualTo("DOWN");
@@ -82,7 +82,7 @@ class BrokenModelTest {
             assertThat(ready.bodyAsJsonObject().getString("error"))
                 .contains("corrupt").contains("missing").doesNotContain("mlp");
           });
-          return gateway.client().get("/health/ready").send();
+          return gateway.management().get("/health/ready").send();
         })
         .onComplete(ctx.succeeding(ready -> ctx.verify(() -> {
           assertThat(ready.statusCode()).isEqualTo(503);
@@ -92,7 +92,7 @@ class BrokenModelTest {
 
   @Test
   void livenessStaysUpBecauseARestartWouldNotMendAFile(VertxTestContext ctx) {
-    gateway.client().get("/health/live").send()
+    gateway.management().get("/health/live").send()
         .compose(live -> {
           ctx.verify(() -> assertThat(live.statusCode()).isEqualTo(200));
           return gateway.client().get("/v2/health/live").send();

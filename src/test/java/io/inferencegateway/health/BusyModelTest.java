@@ -76,7 +76,7 @@ class BusyModelTest {
           stuck.add(slow);
         }
       });
-      load.compose(done -> gateway.client().get("/health").send())
+      load.compose(done -> gateway.management().get("/health").send())
           .onComplete(ctx.succeeding(after -> ctx.verify(() -> {
             assertThat(stuck).as("a probe saw the long inference as STUCK").isNotEmpty();
             assertThat(stuck.get(0).getString("status")).isEqualTo("DOWN");
@@ -111,7 +111,7 @@ class BusyModelTest {
       return;
     }
     long start = System.nanoTime();
-    gateway.client().get("/health").send().onSuccess(response -> {
+    gateway.management().get("/health").send().onSuccess(response -> {
       check.accept(response, (System.nanoTime() - start) / 1_000_000);
       pollHealth(gateway, load, check);
     });

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.inferencegateway.config.ConfigReader;
 import io.inferencegateway.config.GatewayConfig;
 import io.inferencegateway.http.HttpVerticle;
+import io.inferencegateway.management.ManagementVerticle;
 import io.inferencegateway.metrics.GatewayMetrics;
 import io.inferencegateway.model.ModelAddresses;
 import io.inferencegateway.model.QueueSlots;
@@ -35,6 +36,7 @@ class UnresponsiveModelTest {
   private static final long MARGIN_MS = 1000;
 
   private WebClient client;
+  private WebClient management;
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
@@ -44,19 +46,25 @@ class UnresponsiveModelTest {
         .put("models", new JsonArray()
             .add(new JsonObject().put("name", "silent").put("path", "silent.onnx"))), Path.of("."));
     vertx.eventBus().consumer(ModelAddresses.status("silent"), message -> { });
+    GatewayMetrics metrics = new GatewayMetrics();
     HttpVerticle http = new HttpVerticle(config, 0, new QueueSlots(List.of("silent"), 4),
-        new GatewayMetrics(), "test");
-    vertx.deployVerticle(http).onComplete(ctx.succeeding(id -> {
-      client = WebClient.create(vertx, new WebClientOptions()
-          .setDefaultHost("127.0.0.1").setDefaultPort(http.actualPort()));
-      ctx.completeNow();
-    }));
+        metrics, new Draining(), "test");
+    ManagementVerticle health = new ManagementVerticle(config, 0, metrics.registry(),
+        new Draining());
+    vertx.deployVerticle(http).compose(id -> vertx.deployVerticle(health))
+        .onComplete(ctx.succeeding(id -> {
+          client = WebClient.create(vertx, new WebClientOptions()
+              .setDefaultHost("127.0.0.1").setDefaultPort(http.actualPort()));
+          management = WebClient.create(vertx, new WebClientOptions()
+              .setDefaultHost("127.0.0.1").setDefaultPort(health.actualPort()));
+          ctx.completeNow();
+        }));
   }
 
   @Test
   void healthAnswers503WithinTheTimeout(VertxTestContext ctx) {
     long start = System.nanoTime();
-    client.get("/health").send().onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+    management.get("/health").send().onComplete(ctx.succeeding(response -> ctx.verify(() -> {
       long elapsedMs = (System.nanoTime() - start) / 1_000_000;
       assertThat(response.statusCode()).isEqualTo(503);
       assertThat(elapsedMs).isLessThan(TIMEOUT_MS + MARGIN_MS);
@@ -69,7 +77,7 @@ class UnresponsiveModelTest {
 
   @Test
   void unresponsiveModelIsNotLiveEither(VertxTestContext ctx) {
-    client.get("/health/live").send().onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+    management.get("/health/live").send().onComplete(ctx.succeeding(response -> ctx.verify(() -> {
       assertThat(response.statusCode()).isEqualTo(503);
       ctx.completeNow();
     })));

@@ -311,10 +311,10 @@ class InferErrorsTest {
   @Test
   @Order(Integer.MAX_VALUE)
   void gatewayStaysHealthyAndNothingWasAServerError(VertxTestContext ctx) {
-    send(HttpMethod.GET, "/health", null)
+    send(HttpMethod.GET, "/v2/health/ready", null)
         .compose(health -> post(MLP, request(mlpInput())).map(infer -> List.of(health, infer)))
         .onComplete(ctx.succeeding(responses -> ctx.verify(() -> {
-          assertThat(responses.get(0).statusCode()).as("GET /health").isEqualTo(200);
+          assertThat(responses.get(0).statusCode()).as("GET /v2/health/ready").isEqualTo(200);
           assertThat(responses.get(1).statusCode()).as("mlp inference").isEqualTo(200);
           assertThat(responses.get(1).bodyAsJsonObject().getJsonArray("outputs").getJsonObject(0)
               .getJsonArray("data")).hasSize(4);

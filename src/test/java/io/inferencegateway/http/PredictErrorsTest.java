@@ -163,11 +163,11 @@ class PredictErrorsTest {
   @Test
   @Order(Integer.MAX_VALUE)
   void gatewayStaysHealthyAndNothingWasAServerError(VertxTestContext ctx) {
-    send(HttpMethod.GET, "/health", null)
+    send(HttpMethod.GET, "/v2/health/ready", null)
         .compose(health -> post(CLASSIFIER, instances(setosaFlower()))
             .map(predict -> List.of(health, predict)))
         .onComplete(ctx.succeeding(responses -> ctx.verify(() -> {
-          assertThat(responses.get(0).statusCode()).as("GET /health").isEqualTo(200);
+          assertThat(responses.get(0).statusCode()).as("GET /v2/health/ready").isEqualTo(200);
           assertThat(responses.get(1).statusCode()).as("classifier predict").isEqualTo(200);
           assertThat(calls.answers()).as("answers of this suite")
               .isNotEmpty()

@@ -133,7 +133,7 @@ class QueueTest {
 
   /** Completes once the model is running an inference, polling its health data. */
   private Future<Void> busy() {
-    return gateway.client().get("/health").send().compose(health -> {
+    return gateway.management().get("/health").send().compose(health -> {
       boolean running = health.bodyAsJsonObject().getJsonArray("checks").stream()
           .map(JsonObject.class::cast)
           .filter(check -> check.getString("id").equals(SlowModel.NAME))

@@ -82,7 +82,7 @@ class MetricsTest {
   void scrapeIsValidPrometheusTextAndOurMetersDrawNoLintComplaint(VertxTestContext ctx) {
     assumeTrue(promtoolAvailable(), "promtool (Debian package prometheus) is not installed");
     post(gateway, "/v2/models/iris-classifier/infer", fp32Request(new float[1][4]))
-        .compose(done -> gateway.client().get("/metrics").send())
+        .compose(done -> gateway.management().get("/metrics").send())
         .compose(response -> {
           String text = response.bodyAsString();
           return gateway.vertx().executeBlocking(() -> promtool(text)).map(complaints -> {
@@ -109,7 +109,7 @@ class MetricsTest {
   @Test
   void httpMetricsAreLabelledByRouteNeverByRawPath(VertxTestContext ctx) {
     post(gateway, "/v2/models/no-such-model-4711/infer", fp32Request(new float[1][4]))
-        .compose(done -> gateway.client().get("/metrics").send())
+        .compose(done -> gateway.management().get("/metrics").send())
         .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
           String text = response.bodyAsString();
           assertThat(text).doesNotContain("no-such-model-4711")

@@ -3,6 +3,7 @@ package io.inferencegateway.support;
 import io.inferencegateway.Gateway;
 import io.inferencegateway.config.ConfigReader;
 import io.inferencegateway.metrics.GatewayMetrics;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
@@ -45,6 +46,7 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
   private GatewayMetrics metrics;
   private Gateway gateway;
   private WebClient client;
+  private WebClient management;
 
   private GatewayExtension(Function<Path, JsonObject> config, boolean demo) {
     this.config = config;
@@ -96,6 +98,8 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
     dir = Files.createTempDirectory("gateway-test");
     JsonObject json = config.apply(dir);
     json.put("http", json.getJsonObject("http", new JsonObject()).copy().put("port", 0));
+    json.put("management",
+        json.getJsonObject("management", new JsonObject()).copy().put("port", 0));
     Path folder = demo ? DEMO_CONFIG.toAbsolutePath().getParent() : dir;
     metrics = new GatewayMetrics();
     vertx = metrics.createVertx();
@@ -105,6 +109,9 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
     client = WebClient.create(vertx, new WebClientOptions()
         .setDefaultHost("127.0.0.1")
         .setDefaultPort(gateway.port()), new PoolOptions().setHttp1MaxSize(CONNECTIONS));
+    management = WebClient.create(vertx, new WebClientOptions()
+        .setDefaultHost("127.0.0.1")
+        .setDefaultPort(gateway.managementPort()));
   }
 
   @Override
@@ -113,9 +120,9 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
       return;
     }
     try {
-      if (vertx != null) {
-        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      }
+      Future<Void> stopped = gateway != null ? gateway.stop() : vertx != null ? vertx.close()
+          : Future.succeededFuture();
+      stopped.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } finally {
       try (Stream<Path> files = Files.walk(dir)) {
         files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
@@ -125,6 +132,11 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
 
   public WebClient client() {
     return client;
+  }
+
+  /** A client of the management port: health and metrics. */
+  public WebClient management() {
+    return management;
   }
 
   public Vertx vertx() {
