@@ -55,6 +55,9 @@ public final class HttpVerticle extends VerticleBase {
     return vertx.createHttpServer(new HttpServerOptions()
             .setHost(config.http().host())
             .setPort(port)
+            // HTTP/1.1 only: without clear-text HTTP/2 the server sets a connection up when it
+            // is accepted, not at its first bytes, so a connection that sends nothing is known.
+            .setHttp2ClearTextEnabled(false)
             // Answers are compressed for clients that accept it, when large enough to gain;
             // the fastest level, since tensors of floats compress little at any level.
             .setCompressionSupported(true)
@@ -73,9 +76,9 @@ public final class HttpVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
-    Future<Void> shutdown = server.shutdown(config.shutdown().graceMs(), TimeUnit.MILLISECONDS);
+    // First: a connection the server has begun to shut down ignores a later close.
     connections.closeIdle();
-    return shutdown;
+    return server.shutdown(config.shutdown().graceMs(), TimeUnit.MILLISECONDS);
   }
 
   /** The port actually bound, which differs from the configured one when that was 0. */
