@@ -1,7 +1,7 @@
 # inference-gateway container image.
 #
 #   docker build -t inference-gateway .
-#   docker run -p 8080:8080 inference-gateway
+#   docker run -p 8080:8080 -p 8081:8081 inference-gateway     (data port, management port)
 #
 # Both base images are build arguments: any Maven image with JDK 17 or newer builds the jar
 # (it is compiled with --release 17), and any Java 17+ runtime with a shell runs it.
@@ -51,7 +51,8 @@ COPY conf /app/conf
 
 ENV GATEWAY_CONFIG=/app/conf/gateway.json
 USER 10001:10001
-EXPOSE 8080
+# The data port (inference) and the management port (health and metrics).
+EXPOSE 8080 8081
 
 # Timing of the health check:
 # - start-period 20s: the JVM starts in 1-3 s and loads the demo models in 1-2 s more (2-5 s
@@ -64,9 +65,10 @@ EXPOSE 8080
 # - timeout 4s: above curl's own limit, so curl always ends the probe itself.
 # - interval 5s, retries 3: a probe is one small request per model, cheap enough to run often;
 #   "healthy" comes within ~5 s of readiness and a failure is reported after ~15 s.
-# The port follows GATEWAY_HTTP_PORT when that overrides the config's port.
+# The probe goes to the management port, whose event loop parses no inference request, so a
+# flooded data port cannot make it late; it follows GATEWAY_MANAGEMENT_PORT when that is set.
 HEALTHCHECK --interval=5s --timeout=4s --start-period=20s --retries=3 \
-    CMD curl --fail --silent --show-error --max-time 3 --output /dev/null "http://127.0.0.1:${GATEWAY_HTTP_PORT:-8080}/health" || exit 1
+    CMD curl --fail --silent --show-error --max-time 3 --output /dev/null "http://127.0.0.1:${GATEWAY_MANAGEMENT_PORT:-8081}/health" || exit 1
 
 # Exec form: java is PID 1 and receives SIGTERM itself, so the gateway's shutdown hook runs.
 # The heap is half the container's memory limit (run the image with one: compose gives 256 MiB),

@@ -313,13 +313,14 @@ else:
 EOF
 }
 
-# start NAME PORT [run options...]
+# start NAME PORT MANAGEMENT_PORT [run options...]: the data port and the management port.
 start() {
-  local name=$1 port=$2
-  shift 2
+  local name=$1 port=$2 management=$3
+  shift 3
   CONTAINERS+=("$name")
   # podman logs that it cannot reach systemd to time the health checks; this test runs them.
-  engine run -d --name "$name" -p "127.0.0.1:$port:8080" "$@" "$IMAGE" > "$TMP/run-$name.log" 2>&1 \
+  engine run -d --name "$name" -p "127.0.0.1:$port:8080" -p "127.0.0.1:$management:8081" "$@" \
+    "$IMAGE" > "$TMP/run-$name.log" 2>&1 \
     || { cat "$TMP/run-$name.log" >&2; fail "could not start $name"; }
 }
 
@@ -337,7 +338,7 @@ http() {
   curl "${args[@]}" "$url" || true
 }
 
-# wait_health NAME PORT WANTED TIMEOUT_S: polls /health until it answers WANTED.
+# wait_health NAME MANAGEMENT_PORT WANTED TIMEOUT_S: polls /health until it answers WANTED.
 wait_health() {
   local name=$1 port=$2 wanted=$3 timeout=$4 started code=""
   started=$(now_ms)
@@ -396,25 +397,31 @@ EOF
 # 3-5. The containers
 
 OK_PORT=""
+OK_MANAGEMENT=""
 BROKEN_PORT=""
+BROKEN_MANAGEMENT=""
 BROKEN_STARTED=""
 
 start_containers() {
-  OK_PORT=$(free_port)
-  BROKEN_PORT=$(free_port)
-  [[ $OK_PORT != "$BROKEN_PORT" ]] || BROKEN_PORT=$(free_port)
+  # Four distinct free ports, from one process so that none is handed out twice.
+  read -r OK_PORT OK_MANAGEMENT BROKEN_PORT BROKEN_MANAGEMENT < <(python3 -c '
+import socket
+socks = [socket.socket() for _ in range(4)]
+for s in socks: s.bind(("127.0.0.1", 0))
+print(*[s.getsockname()[1] for s in socks])')
   # Both start now, so the broken one's start period runs out while the healthy one is tested.
   # Read-only root: the gateway may write only to java.io.tmpdir (/tmp), as the Dockerfile says.
-  start "$OK_NAME" "$OK_PORT" --read-only --tmpfs /tmp:rw,exec,mode=1777
+  start "$OK_NAME" "$OK_PORT" "$OK_MANAGEMENT" --read-only --tmpfs /tmp:rw,exec,mode=1777
   BROKEN_STARTED=$(now_ms)
-  start "$BROKEN_NAME" "$BROKEN_PORT" \
+  start "$BROKEN_NAME" "$BROKEN_PORT" "$BROKEN_MANAGEMENT" \
     -v "$ROOT/conf:/app/conf:ro" -e GATEWAY_CONFIG=/app/conf/broken/gateway.json
-  log "$OK_NAME on 127.0.0.1:$OK_PORT, $BROKEN_NAME on 127.0.0.1:$BROKEN_PORT"
+  log "$OK_NAME on 127.0.0.1:$OK_PORT (management $OK_MANAGEMENT)," \
+    "$BROKEN_NAME on 127.0.0.1:$BROKEN_PORT (management $BROKEN_MANAGEMENT)"
 }
 
 healthy_container() {
-  wait_health "$OK_NAME" "$OK_PORT" 200 90
-  pass "default config, read-only root: /health 200"
+  wait_health "$OK_NAME" "$OK_MANAGEMENT" 200 90
+  pass "default config, read-only root: /health 200 on the management port"
 
   probe "$OK_NAME" || { show_logs "$OK_NAME"; fail "HEALTHCHECK failed on a healthy gateway"; }
   local status
@@ -426,11 +433,11 @@ healthy_container() {
   pass "inference through the published port: 200"
 
   local code
-  code=$(http GET "http://127.0.0.1:$OK_PORT/metrics")
+  code=$(http GET "http://127.0.0.1:$OK_MANAGEMENT/metrics")
   if [[ $code != 200 ]] || ! grep -q '^# TYPE ' "$TMP/body"; then
     fail "/metrics answered $code: $(head -c 300 "$TMP/body")"
   fi
-  pass "/metrics, the path conf/prometheus.yml scrapes: 200, Prometheus text"
+  pass "/metrics on the management port, which conf/prometheus.yml scrapes: 200, Prometheus text"
 
   local uid
   uid=$(engine exec "$OK_NAME" id -u)
@@ -453,14 +460,14 @@ EOF
 }
 
 broken_container() {
-  wait_health "$BROKEN_NAME" "$BROKEN_PORT" 503 90
+  wait_health "$BROKEN_NAME" "$BROKEN_MANAGEMENT" 503 90
   # A 503 may also come while the good models are still loading: wait for the final answer.
   local tries=0
   until broken_health_body 2>/dev/null; do
     tries=$((tries + 1))
     ((tries < 30)) || fail "/health does not report corrupt FAILED and the rest UP: $(head -c 600 "$TMP/body")"
     sleep 1
-    http GET "http://127.0.0.1:$BROKEN_PORT/health" >/dev/null
+    http GET "http://127.0.0.1:$BROKEN_MANAGEMENT/health" >/dev/null
   done
   pass "corrupt model: /health 503 with corrupt DOWN (FAILED), the others UP"
 

@@ -47,12 +47,17 @@ await() {  # await DESCRIPTION SECONDS COMMAND...
 }
 
 gateway_port=$(free_port)
+management_port=$(free_port)
 prometheus_port=$(free_port)
-sed "s/gateway:8080/127.0.0.1:$gateway_port/" conf/prometheus.yml > "$work/prometheus.yml"
+# Prometheus scrapes the management port, as in compose.
+sed "s/gateway:8081/127.0.0.1:$management_port/" conf/prometheus.yml > "$work/prometheus.yml"
+grep -q "127.0.0.1:$management_port" "$work/prometheus.yml" \
+  || fail "conf/prometheus.yml does not scrape gateway:8081, the management port"
 
-GATEWAY_HTTP_PORT=$gateway_port java -jar target/inference-gateway.jar > "$work/gateway.log" 2>&1 &
+GATEWAY_HTTP_PORT=$gateway_port GATEWAY_MANAGEMENT_PORT=$management_port \
+  java -jar target/inference-gateway.jar > "$work/gateway.log" 2>&1 &
 gateway_pid=$!
-await "gateway healthy" 60 curl -sf -o /dev/null "http://127.0.0.1:$gateway_port/health"
+await "gateway healthy" 60 curl -sf -o /dev/null "http://127.0.0.1:$management_port/health"
 
 prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/data" \
   --web.listen-address="127.0.0.1:$prometheus_port" > "$work/prometheus.log" 2>&1 &
@@ -93,7 +98,7 @@ check "runs in the inference histogram" 'gateway_inference_duration_seconds_coun
 check "histogram buckets hold the runs" \
   'max(gateway_inference_duration_seconds_bucket{model="mlp",le="+Inf"})' "$sent"
 check "queue-wait samples" 'gateway_queue_wait_seconds_count{model="mlp"}' "$sent"
-check "models ready" 'sum(gateway_model_state)' 4
+check "models ready" 'sum(gateway_model_state)' 5
 check "HTTP metrics by route" \
   'sum(vertx_http_server_requests_total{route="/v2/models/:name/infer",code="200"})' "$sent"
 

@@ -88,14 +88,27 @@ public final class Gateway {
         .eventually(() -> control.close());
   }
 
-  public static Future<Gateway> start(Vertx vertx, GatewayConfig config, GatewayMetrics metrics) {
-    Vertx control = Vertx.builder()
+  /**
+   * The Vert.x instance of the control plane: one event loop, no inference work. Made outside
+   * any Vert.x context, as Vert.x expects of a new instance.
+   */
+  public static Vertx controlPlane() {
+    return Vertx.builder()
         .with(new VertxOptions()
             .setPreferNativeTransport(true)
             .setEventLoopPoolSize(1)
             .setWorkerPoolSize(1)
             .setInternalBlockingPoolSize(1))
         .build();
+  }
+
+  /**
+   * Deploys the gateway on the data plane {@code vertx} and the {@link #controlPlane()}
+   * {@code control}; the gateway owns both from then on, and closes them when it stops or fails
+   * to start.
+   */
+  public static Future<Gateway> start(Vertx vertx, Vertx control, GatewayConfig config,
+      GatewayMetrics metrics) {
     LocalCodec.registerAll(vertx.eventBus());
     LocalCodec.registerAll(control.eventBus());
     List<String> names = config.models().stream().map(ModelConfig::name).toList();

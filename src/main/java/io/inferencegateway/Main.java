@@ -26,15 +26,18 @@ public final class Main {
   public static void main(String[] args) {
     GatewayMetrics metrics = new GatewayMetrics();
     Vertx vertx = metrics.createVertx();
+    Vertx control = Gateway.controlPlane();
     Path file = Path.of(System.getenv().getOrDefault("GATEWAY_CONFIG", DEFAULT_CONFIG));
     ConfigReader.read(vertx, file)
-        .onSuccess(config -> start(vertx, config, metrics))
-        .onFailure(failure -> exit(vertx, 2, "invalid configuration: " + (failure instanceof
-            ConfigException ? failure.getMessage() : "cannot be read: " + failure)));
+        .onSuccess(config -> start(vertx, control, config, metrics))
+        .onFailure(failure -> control.close().onComplete(closed -> exit(vertx, 2,
+            "invalid configuration: " + (failure instanceof ConfigException
+                ? failure.getMessage() : "cannot be read: " + failure))));
   }
 
-  private static void start(Vertx vertx, GatewayConfig config, GatewayMetrics metrics) {
-    Future<Gateway> started = Gateway.start(vertx, config, metrics)
+  private static void start(Vertx vertx, Vertx control, GatewayConfig config,
+      GatewayMetrics metrics) {
+    Future<Gateway> started = Gateway.start(vertx, control, config, metrics)
         .onSuccess(gateway -> LOG.info("inference-gateway listening on {}:{} with {} models; "
             + "management on {}:{}", config.http().host(), gateway.port(),
             config.models().size(), config.management().host(), gateway.managementPort()))

@@ -140,6 +140,7 @@ public final class ModelRuntime {
     Loaded model = loaded;
     loaded = null;
     loadError = "the model has been stopped";
+    LOG.info("Model {} version {} is no longer served", config.name(), config.version());
     model.tribuo().ifPresent(TribuoPredictor::close);
     try {
       model.onnx().close();

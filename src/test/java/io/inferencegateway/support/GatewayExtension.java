@@ -103,7 +103,8 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
     Path folder = demo ? DEMO_CONFIG.toAbsolutePath().getParent() : dir;
     metrics = new GatewayMetrics();
     vertx = metrics.createVertx();
-    gateway = Gateway.start(vertx, ConfigReader.parse(json, folder), metrics)
+    gateway = Gateway.start(vertx, Gateway.controlPlane(), ConfigReader.parse(json, folder),
+            metrics)
         .toCompletionStage().toCompletableFuture().get(START_SECONDS, TimeUnit.SECONDS);
     // Tests send bursts: enough connections that none waits in the client for another.
     client = WebClient.create(vertx, new WebClientOptions()

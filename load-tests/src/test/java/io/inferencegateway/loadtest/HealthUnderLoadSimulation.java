@@ -15,7 +15,7 @@ import io.gatling.javaapi.core.Simulation;
 import java.time.Duration;
 
 /**
- * {@code GET /health} polled while the request mix runs.
+ * {@code GET /health} on the management port polled while the request mix runs.
  *
  * <p>Phases: {@code warmup} ramps the mix from 1 to {@code rate} requests/s over {@code warmup}
  * seconds; then, for {@code duration} seconds, {@code load} holds {@code rate} requests/s while
@@ -27,7 +27,8 @@ import java.time.Duration;
  * every load request is a 200 or a clean overload refusal (see {@link Traffic.Expect}), so the
  * load may be pushed past capacity with {@code -Drate} to check that a busy gateway stays UP.
  *
- * <p>Properties (defaults): gateway.url (http://127.0.0.1:8080), rate (200), duration (30),
+ * <p>Properties (defaults): gateway.url (http://127.0.0.1:8080), gateway.managementUrl
+ * (http://127.0.0.1:8081), rate (200), duration (30),
  * warmup (10), healthRate (5), healthMaxMs (500), and those of {@link Traffic}.
  */
 public class HealthUnderLoadSimulation extends Simulation {
@@ -45,7 +46,7 @@ public class HealthUnderLoadSimulation extends Simulation {
   private final ScenarioBuilder load = scenario("load")
       .exec(traffic.request("load", Traffic.Expect.OK_OR_OVERLOADED));
   private final ScenarioBuilder health = scenario("health")
-      .exec(group("health").on(http("GET /health").get("/health")
+      .exec(group("health").on(http("GET /health").get(Settings.managementUrl() + "/health")
           .check(status().saveAs("status"), responseTimeInMillis().saveAs("rt"),
               status().is(200), jsonPath("$.status").is("UP"))))
       .exec(session -> traffic.tally("health", session));

@@ -13,13 +13,22 @@ final class Settings {
 
   /** Base URL of the gateway under test, without a trailing slash. */
   static String gatewayUrl() {
-    String url = System.getProperty("gateway.url", "http://127.0.0.1:8080").trim();
+    return url("gateway.url", "http://127.0.0.1:8080");
+  }
+
+  /** Base URL of the gateway's management port (health, metrics), without a trailing slash. */
+  static String managementUrl() {
+    return url("gateway.managementUrl", "http://127.0.0.1:8081");
+  }
+
+  private static String url(String property, String defaultValue) {
+    String url = System.getProperty(property, defaultValue).trim();
     while (url.endsWith("/")) {
       url = url.substring(0, url.length() - 1);
     }
     URI uri = URI.create(url);
     if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-      throw new IllegalArgumentException("gateway.url must be an http(s) URL, not '" + url + "'");
+      throw new IllegalArgumentException(property + " must be an http(s) URL, not '" + url + "'");
     }
     return url;
   }

@@ -84,7 +84,7 @@ final class Traffic {
   static HttpProtocolBuilder protocol(String baseUrl) {
     return http.baseUrl(baseUrl)
         // Gatling's first request warms its HTTP stack; by default it goes to an outside host.
-        .warmUp(baseUrl + "/health")
+        .warmUp(baseUrl + "/v2/health/ready")
         .acceptHeader("application/json")
         .contentTypeHeader("application/json")
         // Virtual users share one keep-alive pool, as an upstream service's client would, instead
