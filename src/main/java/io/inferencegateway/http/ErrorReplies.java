@@ -18,12 +18,27 @@ final class ErrorReplies {
   private ErrorReplies() {
   }
 
-  /** Answers a failed request with the status its kind maps to. */
+  /**
+   * Answers a failed request with the status its kind maps to. An overloaded model says when to
+   * retry, the one case where retrying soon can succeed; the gateway's own failures carry the
+   * request id, which its log names with the details.
+   */
   static void send(RoutingContext ctx, RequestFailure failure) {
-    send(ctx, statusOf(failure.kind()), failure.getMessage());
+    JsonObject body = new JsonObject().put("error", failure.getMessage());
+    if (failure.kind() == RequestFailure.Kind.INTERNAL) {
+      body.put("request_id", AccessLog.requestId(ctx));
+    }
+    if (failure.kind() == RequestFailure.Kind.OVERLOADED && !ctx.response().headWritten()) {
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
+    }
+    send(ctx, statusOf(failure.kind()), body);
   }
 
   static void send(RoutingContext ctx, int status, String message) {
+    send(ctx, status, new JsonObject().put("error", message));
+  }
+
+  private static void send(RoutingContext ctx, int status, JsonObject body) {
     HttpServerResponse response = ctx.response();
     if (response.ended()) {
       return;
@@ -32,12 +47,9 @@ final class ErrorReplies {
       response.reset();
       return;
     }
-    if (status == 503) {
-      response.putHeader(HttpHeaders.RETRY_AFTER, "1");
-    }
     response.setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-        .end(new JsonObject().put("error", message).toBuffer());
+        .end(body.toBuffer());
   }
 
   static int statusOf(RequestFailure.Kind kind) {

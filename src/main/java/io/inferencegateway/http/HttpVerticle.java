@@ -5,6 +5,7 @@ import io.inferencegateway.health.Draining;
 import io.inferencegateway.health.ModelHealthChecks;
 import io.inferencegateway.metrics.GatewayMetrics;
 import io.inferencegateway.model.QueueSlots;
+import io.inferencegateway.model.RequestFailure;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClosedException;
@@ -17,6 +18,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's HTTP front: parses and validates requests, hands them to model workers over the
@@ -24,6 +27,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HttpVerticle extends VerticleBase {
 
+  private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
   private static final int COMPRESSION_THRESHOLD_BYTES = 1024;
 
   private final GatewayConfig config;
@@ -121,7 +125,11 @@ public final class HttpVerticle extends VerticleBase {
     });
     router.errorHandler(413, ctx -> fail(ctx, 413, "the request body is larger than "
         + config.http().maxBodyBytes() + " bytes"));
-    router.errorHandler(500, ctx -> fail(ctx, 500, "internal error: " + ctx.failure()));
+    router.errorHandler(500, ctx -> {
+      LOG.error("Request {} failed: {} {}", AccessLog.requestId(ctx), ctx.request().method(),
+          ctx.request().path(), ctx.failure());
+      ErrorReplies.send(ctx, RequestFailure.unforeseen());
+    });
     return router;
   }
 

@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -18,6 +19,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends admitted requests to model workers over the event bus, waiting no longer than the
@@ -25,6 +28,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ModelCaller {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ModelCaller.class);
   private static final CharSequence REQUEST_TIMEOUT =
       HttpHeaders.createOptimized("Request-Timeout-Ms");
 
@@ -86,6 +90,12 @@ final class ModelCaller {
         .<R>map(reply -> reply.body())
         .recover(failure -> {
           RequestFailure known = RequestFailure.of(failure, model.name());
+          if (known.kind() == RequestFailure.Kind.INTERNAL && failure != known) {
+            // The client is told only "internal error"; the log keeps what happened. A model's
+            // worker has logged its own failures' stacks.
+            LOG.error("Request {} to model {} failed: {}", request.requestId(), model.name(),
+                failure.toString(), failure instanceof ReplyException ? null : failure);
+          }
           if (known.kind() == RequestFailure.Kind.TIMED_OUT) {
             cancellation.cancel();
           }

@@ -148,8 +148,9 @@ final class OipRoutes {
       body = InferJson.read(bytes, jsonLength, new BinaryInputs(bytes, binaryStart))
           .orElseGet(() -> treeBody(bytes, jsonLength, binaryStart));
       binaryOutputs = binaryDataOutput(body.parameters());
-      request = new InferRequest(body.inputs(), body.outputNames(), AccessLog.arrivalNanos(ctx),
-          caller.deadlineNanos(ctx, body.parameters()), new Cancellation());
+      request = new InferRequest(AccessLog.requestId(ctx), body.inputs(), body.outputNames(),
+          AccessLog.arrivalNanos(ctx), caller.deadlineNanos(ctx, body.parameters()),
+          new Cancellation());
     } catch (RequestFailure e) {
       caller.refuse(ctx, model, e);
       return;
@@ -170,7 +171,8 @@ final class OipRoutes {
       try {
         ModelStatus.Loaded loaded = status.loaded().orElseThrow(() -> new RequestFailure(
             RequestFailure.Kind.NOT_READY, notReadyMessage(model, status)));
-        request = new InferRequest(List.of(RawInput.tensor(loaded.signature(), bytes)),
+        request = new InferRequest(AccessLog.requestId(ctx),
+            List.of(RawInput.tensor(loaded.signature(), bytes)),
             List.of(), AccessLog.arrivalNanos(ctx), caller.deadlineNanos(ctx, null),
             new Cancellation());
       } catch (RequestFailure e) {

@@ -42,7 +42,8 @@ final class PredictRoutes {
     ModelConfig model = Admission.model(ctx);
     PredictRequest request;
     try {
-      request = new PredictRequest(instances(ModelCaller.jsonBody(decoding.body(ctx))),
+      request = new PredictRequest(AccessLog.requestId(ctx),
+          instances(ModelCaller.jsonBody(decoding.body(ctx))),
           AccessLog.arrivalNanos(ctx), caller.deadlineNanos(ctx, null), new Cancellation());
     } catch (RequestFailure e) {
       caller.refuse(ctx, model, e);

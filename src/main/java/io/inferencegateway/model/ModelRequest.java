@@ -3,6 +3,9 @@ package io.inferencegateway.model;
 /** What a model's scheduler needs of any request it queues. */
 public sealed interface ModelRequest permits InferRequest, PredictRequest {
 
+  /** The HTTP request's id, which logs of its failures carry. */
+  String requestId();
+
   /** When the request arrived at the gateway, in {@link System#nanoTime()} terms. */
   long arrivalNanos();
 

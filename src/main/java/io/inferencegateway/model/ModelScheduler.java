@@ -61,6 +61,10 @@ public final class ModelScheduler {
     } catch (RequestFailure e) {
       e.failReply(message);
       return;
+    } catch (RuntimeException e) {
+      LOG.error("Model {} failed to check request {}", model, request.requestId(), e);
+      RequestFailure.unforeseen().failReply(message);
+      return;
     }
     if (!slots.tryAcquire(model)) {
       new RequestFailure(RequestFailure.Kind.OVERLOADED, "model '" + model + "' is overloaded: "
@@ -111,11 +115,12 @@ public final class ModelScheduler {
       done(work);
       e.failReply(work.message());
       return;
-    } catch (RuntimeException e) {
-      LOG.error("Model {} failed a request", model, e);
+    } catch (Throwable e) {
+      // Whatever went wrong, the request is answered and its place freed: nobody waits for a
+      // timeout, and no place leaks.
+      LOG.error("Model {} failed request {}", model, work.request().requestId(), e);
       done(work);
-      new RequestFailure(RequestFailure.Kind.INTERNAL, "inference failed: " + e)
-          .failReply(work.message());
+      RequestFailure.unforeseen().failReply(work.message());
       return;
     }
     // The client's next request may follow the answer at once.

@@ -63,7 +63,7 @@ public final class ModelVerticle extends VerticleBase implements ModelScheduler.
     try {
       results = runtime.serveBatch(batch.stream()
           .map(work -> (InferRequest) work.request()).toList());
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       LOG.debug("Model {}: a batch of {} failed, running its requests one by one: {}",
           runtime.config().name(), batch.size(), e.getMessage());
       batch.forEach(scheduler::serve);

@@ -163,13 +163,15 @@ public final class OnnxModel implements AutoCloseable {
     return true;
   }
 
-  /** ONNX Runtime rejects some inputs only when it runs them; those are the client's fault. */
-  private static RequestFailure runFailure(OrtException e) {
+  /**
+   * ONNX Runtime rejects some inputs only when it runs them; those are the client's fault. Any
+   * other failure is the gateway's, for its caller to log and answer as such.
+   */
+  private static RuntimeException runFailure(OrtException e) {
     return switch (e.getCode()) {
       case ORT_INVALID_ARGUMENT ->
           badRequest("the model rejected the input: " + e.getMessage());
-      default -> new RequestFailure(RequestFailure.Kind.INTERNAL,
-          "inference failed: " + e.getMessage());
+      default -> new IllegalStateException("ONNX Runtime failed: " + e.getMessage(), e);
     };
   }
 

@@ -47,6 +47,14 @@ public final class RequestFailure extends RuntimeException {
     return new RequestFailure(Kind.NOT_FOUND, message);
   }
 
+  /**
+   * The answer to a failure nobody foresaw. Its details go to the log, with the request's id;
+   * the client learns only that it was the gateway's fault.
+   */
+  public static RequestFailure unforeseen() {
+    return new RequestFailure(Kind.INTERNAL, "internal error");
+  }
+
   public Kind kind() {
     return kind;
   }
@@ -58,19 +66,20 @@ public final class RequestFailure extends RuntimeException {
 
   /**
    * The failure behind a failed event-bus request to {@code model}: the one its worker replied
-   * with, or what the event bus itself reports (no answer in time, nobody consuming).
+   * with, or what the event bus itself reports (no answer in time, nobody consuming); anything
+   * else is {@link #unforeseen}, which the caller logs.
    */
   public static RequestFailure of(Throwable failure, String model) {
     if (failure instanceof RequestFailure known) {
       return known;
     }
     if (!(failure instanceof ReplyException reply)) {
-      return new RequestFailure(Kind.INTERNAL, "internal error: " + failure);
+      return unforeseen();
     }
     return switch (reply.failureType()) {
       case RECIPIENT_FAILURE -> reply.failureCode() >= 0 && reply.failureCode() < KINDS.length
           ? new RequestFailure(KINDS[reply.failureCode()], reply.getMessage())
-          : new RequestFailure(Kind.INTERNAL, reply.getMessage());
+          : unforeseen();
       case TIMEOUT -> new RequestFailure(Kind.TIMED_OUT,
           "model '" + model + "' did not answer in time: " + reply.getMessage());
       default -> new RequestFailure(Kind.NOT_READY,

@@ -120,6 +120,7 @@ class BrokenModelTest {
           ctx.verify(() -> {
             assertThat(infer.statusCode()).isEqualTo(503);
             assertThat(infer.bodyAsJsonObject().getString("error")).contains("corrupt");
+            assertThat(infer.getHeader("retry-after")).as("retrying cannot mend a file").isNull();
           });
           return gateway.client().get("/v2/models/missing/ready").send();
         })
