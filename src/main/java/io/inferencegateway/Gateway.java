@@ -1,24 +1,20 @@
 package io.inferencegateway;
 
 import io.inferencegateway.config.GatewayConfig;
-import io.inferencegateway.config.ModelConfig;
 import io.inferencegateway.health.Draining;
 import io.inferencegateway.http.HttpVerticle;
 import io.inferencegateway.management.ManagementVerticle;
 import io.inferencegateway.metrics.GatewayMetrics;
 import io.inferencegateway.model.LocalCodec;
-import io.inferencegateway.model.ModelQueueVerticle;
-import io.inferencegateway.model.ModelRuntime;
-import io.inferencegateway.model.ModelScheduler;
-import io.inferencegateway.model.ModelStatusVerticle;
-import io.inferencegateway.model.ModelVerticle;
+import io.inferencegateway.model.ModelRegistry;
 import io.inferencegateway.model.QueueSlots;
+import io.inferencegateway.repository.ModelRepository;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.ThreadingModel;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
@@ -105,46 +101,33 @@ public final class Gateway {
   /**
    * Deploys the gateway on the data plane {@code vertx} and the {@link #controlPlane()}
    * {@code control}; the gateway owns both from then on, and closes them when it stops or fails
-   * to start.
+   * to start. {@code folder} is the configuration's, where the repository API finds model
+   * folders; {@code adminToken}, which may be null, guards that API.
    */
   public static Future<Gateway> start(Vertx vertx, Vertx control, GatewayConfig config,
-      GatewayMetrics metrics) {
+      Path folder, GatewayMetrics metrics, String adminToken) {
+    if (config.management().repositoryApi() && (adminToken == null || adminToken.isBlank())) {
+      return control.close().transform(closed -> Future.failedFuture(new IllegalStateException(
+          "management.repositoryApi is on, but GATEWAY_ADMIN_TOKEN is not set")));
+    }
     LocalCodec.registerAll(vertx.eventBus());
     LocalCodec.registerAll(control.eventBus());
-    List<String> names = config.models().stream().map(ModelConfig::name).toList();
-    QueueSlots slots = new QueueSlots(names, config.inference().maxQueue());
-    List<ModelRuntime> runtimes = config.models().stream()
-        .map(model -> new ModelRuntime(model, config.health().stuckAfterMs(),
-            metrics.model(model.name(), model.version())))
-        .toList();
-    Future<?> models = Future.join(runtimes.stream()
-        .map(runtime -> deployModel(vertx, slots, runtime)).toList());
+    QueueSlots slots = new QueueSlots(config.inference().maxQueue());
+    ModelRegistry registry = new ModelRegistry(metrics, config.health().stuckAfterMs());
+    // An unload waits as long as a request may take.
+    ModelRepository repository = new ModelRepository(vertx, control, registry, slots, folder,
+        config.inference().timeoutMs() + 1000);
     Draining draining = new Draining();
-    Future<Integer> management = Future.join(runtimes.stream()
-            .map(runtime -> control.deployVerticle(new ModelStatusVerticle(runtime))).toList())
-        .compose(statuses -> deployManagement(control, config, metrics, draining));
-    // Models load while the HTTP verticles already answer, so probes see them as LOADING.
-    Future<HttpDeployment> http = deployHttp(vertx, config, slots, metrics, draining);
+    // Models load while the ports already answer, so probes see them as LOADING.
+    Future<?> models = Future.join(config.models().stream().map(repository::start).toList());
+    Future<Integer> management = deployManagement(control, config, registry, metrics, draining,
+        config.management().repositoryApi() ? repository : null, adminToken);
+    Future<HttpDeployment> http = deployHttp(vertx, config, registry, slots, metrics, draining);
     // join, not all: a failed listen must still wait for model deployments to settle.
     return Future.join(models, management, http)
         .map(all -> new Gateway(vertx, control, config, draining, http.result().port(),
             management.result(), http.result().id()))
         .recover(failure -> control.close().transform(closed -> Future.failedFuture(failure)));
-  }
-
-  /** The model's status and queue verticles on event loops, then its worker instances. */
-  private static Future<?> deployModel(Vertx vertx, QueueSlots slots, ModelRuntime runtime) {
-    ModelConfig model = runtime.config();
-    ModelScheduler scheduler = new ModelScheduler(vertx, runtime, slots);
-    return vertx.deployVerticle(new ModelStatusVerticle(runtime))
-        .compose(status -> vertx.deployVerticle(new ModelQueueVerticle(model.name(), scheduler)))
-        .compose(queue -> vertx.deployVerticle(() -> new ModelVerticle(runtime, scheduler),
-            new DeploymentOptions()
-                .setThreadingModel(ThreadingModel.WORKER)
-                .setInstances(model.instances())
-                // A pool of its own: one thread per instance, whatever the other models do.
-                .setWorkerPoolName("model-" + model.name())
-                .setWorkerPoolSize(model.instances())));
   }
 
   private record HttpDeployment(String id, int port) {
@@ -155,12 +138,13 @@ public final class Gateway {
    * port between instances, where 0 would give each instance a port of its own.
    */
   private static Future<HttpDeployment> deployHttp(Vertx vertx, GatewayConfig config,
-      QueueSlots slots, GatewayMetrics metrics, Draining draining) {
+      ModelRegistry registry, QueueSlots slots, GatewayMetrics metrics, Draining draining) {
     int port = config.http().port() == 0 ? -1 : config.http().port();
     String version = GatewayVersion.get();
     List<HttpVerticle> verticles = new CopyOnWriteArrayList<>();
     return vertx.deployVerticle(() -> {
-      HttpVerticle verticle = new HttpVerticle(config, port, slots, metrics, draining, version);
+      HttpVerticle verticle =
+          new HttpVerticle(config, port, registry, slots, metrics, draining, version);
       verticles.add(verticle);
       return verticle;
     }, new DeploymentOptions().setInstances(config.http().instances()))
@@ -168,9 +152,10 @@ public final class Gateway {
   }
 
   private static Future<Integer> deployManagement(Vertx control, GatewayConfig config,
-      GatewayMetrics metrics, Draining draining) {
+      ModelRegistry registry, GatewayMetrics metrics, Draining draining,
+      ModelRepository repository, String adminToken) {
     ManagementVerticle management = new ManagementVerticle(config, config.management().port(),
-        metrics.registry(), draining);
+        registry, metrics.registry(), draining, repository, adminToken);
     return control.deployVerticle(management).map(id -> management.actualPort());
   }
 }

@@ -19,6 +19,8 @@ public final class Main {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
   private static final String DEFAULT_CONFIG = "conf/gateway.json";
+  /** The repository API's bearer token; never a configuration key, so never in a file. */
+  private static final String ADMIN_TOKEN = "GATEWAY_ADMIN_TOKEN";
 
   private Main() {
   }
@@ -29,15 +31,17 @@ public final class Main {
     Vertx control = Gateway.controlPlane();
     Path file = Path.of(System.getenv().getOrDefault("GATEWAY_CONFIG", DEFAULT_CONFIG));
     ConfigReader.read(vertx, file)
-        .onSuccess(config -> start(vertx, control, config, metrics))
+        .onSuccess(config -> start(vertx, control, config, file.toAbsolutePath().getParent(),
+            metrics))
         .onFailure(failure -> control.close().onComplete(closed -> exit(vertx, 2,
             "invalid configuration: " + (failure instanceof ConfigException
                 ? failure.getMessage() : "cannot be read: " + failure))));
   }
 
-  private static void start(Vertx vertx, Vertx control, GatewayConfig config,
+  private static void start(Vertx vertx, Vertx control, GatewayConfig config, Path folder,
       GatewayMetrics metrics) {
-    Future<Gateway> started = Gateway.start(vertx, control, config, metrics)
+    Future<Gateway> started = Gateway.start(vertx, control, config, folder, metrics,
+            System.getenv(ADMIN_TOKEN))
         .onSuccess(gateway -> LOG.info("inference-gateway listening on {}:{} with {} models; "
             + "management on {}:{}", config.http().host(), gateway.port(),
             config.models().size(), config.management().host(), gateway.managementPort()))

@@ -1,5 +1,6 @@
 package io.inferencegateway.config;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -13,6 +14,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -46,6 +48,11 @@ final class ConfigBinder {
     } catch (IOException e) {
       throw new ConfigException("cannot bind the configuration: " + e.getMessage());
     }
+  }
+
+  /** A model entry as the JSON {@link #bind} reads back to an equal entry. */
+  static JsonObject json(ModelConfig model) {
+    return new JsonObject(MAPPER.convertValue(model, Map.class));
   }
 
   private static ConfigException describe(JsonMappingException e, JsonObject json) {
@@ -113,7 +120,10 @@ final class ConfigBinder {
         .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
         .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .addModule(new SimpleModule().addDeserializer(Path.class, new PathDeserializer()))
+        .addModule(new SimpleModule()
+            .addDeserializer(Path.class, new PathDeserializer())
+            .addSerializer(Path.class, ToStringSerializer.instance))
+        .serializationInclusion(JsonInclude.Include.NON_NULL)
         .build();
     mapper.coercionConfigFor(LogicalType.Textual)
         .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)

@@ -6,6 +6,7 @@ import io.vertx.config.ConfigStoreOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.Map;
@@ -53,6 +54,20 @@ public final class ConfigReader {
   public static GatewayConfig parse(JsonObject json, Path folder) {
     return parse(json, new JsonObject(), folder);
   }
+  /**
+   * One model entry, checked as in a whole configuration, relative paths resolved against
+   * {@code folder}.
+   */
+  public static ModelConfig parseModel(JsonObject entry, Path folder) {
+    return parse(new JsonObject().put("models", new JsonArray().add(entry)), folder).models()
+        .get(0);
+  }
+
+  /** A model's configuration as an entry that {@link #parseModel} reads back to the same. */
+  public static JsonObject json(ModelConfig model) {
+    return ConfigBinder.json(model);
+  }
+
 
   /** One store's content; the retriever reads once and is closed, so nothing rescans it later. */
   private static Future<JsonObject> retrieve(Vertx vertx, ConfigStoreOptions store) {

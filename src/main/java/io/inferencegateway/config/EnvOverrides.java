@@ -31,7 +31,8 @@ final class EnvOverrides {
 
   private static final Logger LOG = LoggerFactory.getLogger(EnvOverrides.class);
   /** The gateway's own variables that are not configuration keys. */
-  private static final Set<String> NOT_KEYS = Set.of("GATEWAY_CONFIG", "GATEWAY_LOG_FORMAT");
+  private static final Set<String> NOT_KEYS =
+      Set.of("GATEWAY_CONFIG", "GATEWAY_LOG_FORMAT", "GATEWAY_ADMIN_TOKEN");
   /** Short names for keys operators set often; the canonical variable wins when both are set. */
   private static final Map<String, String> ALIASES =
       Map.of("GATEWAY_DRAIN_DELAY_MS", "GATEWAY_SHUTDOWN_DRAIN_DELAY_MS");

@@ -1,7 +1,8 @@
 package io.inferencegateway.health;
 
-import io.inferencegateway.config.ModelConfig;
+import io.inferencegateway.model.ModelRegistry;
 import io.inferencegateway.model.ModelStatus;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -11,7 +12,6 @@ import io.vertx.ext.healthchecks.CheckResult;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
-import java.util.List;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -32,14 +32,34 @@ public final class ModelHealthChecks {
     this.liveness = liveness;
   }
 
-  public static ModelHealthChecks create(Vertx vertx, List<ModelConfig> models, long timeoutMs) {
+  /**
+   * The procedures of every model the registry serves, from now on: a model's procedures come and
+   * go with its name, registered on the calling verticle's context, which owns them.
+   */
+  public static ModelHealthChecks create(Vertx vertx, ModelRegistry registry, long timeoutMs) {
     ModelProbe probe = new ModelProbe(vertx, timeoutMs);
     HealthChecks readiness = HealthChecks.create(vertx);
     HealthChecks liveness = HealthChecks.create(vertx);
-    for (ModelConfig model : models) {
-      readiness.register(model.name(), timeoutMs, procedure(probe, model, ModelStatus::isReady));
-      liveness.register(model.name(), timeoutMs, procedure(probe, model, ModelStatus::isLive));
-    }
+    Context context = vertx.getOrCreateContext();
+    registry.listen(new ModelRegistry.Listener() {
+      @Override
+      public void added(String name) {
+        context.runOnContext(now -> {
+          readiness.register(name, timeoutMs,
+              procedure(probe, registry, name, ModelStatus::isReady));
+          liveness.register(name, timeoutMs,
+              procedure(probe, registry, name, ModelStatus::isLive));
+        });
+      }
+
+      @Override
+      public void removed(String name) {
+        context.runOnContext(now -> {
+          readiness.unregister(name);
+          liveness.unregister(name);
+        });
+      }
+    });
     return new ModelHealthChecks(probe, readiness, liveness);
   }
 
@@ -71,12 +91,16 @@ public final class ModelHealthChecks {
         .collect(Collectors.joining(", "));
   }
 
-  private static Handler<Promise<Status>> procedure(
-      ModelProbe probe, ModelConfig model, Predicate<ModelStatus> healthy) {
-    return promise -> probe.status(model).onSuccess(status -> {
-      JsonObject data = StatusJson.of(status);
-      promise.tryComplete(healthy.test(status) ? Status.OK(data) : Status.KO(data));
-    });
+  /** Asks whichever deployment the name routes to when the check runs. */
+  private static Handler<Promise<Status>> procedure(ModelProbe probe, ModelRegistry registry,
+      String name, Predicate<ModelStatus> healthy) {
+    return promise -> registry.serving(name).ifPresentOrElse(
+        model -> probe.status(model).onSuccess(status -> {
+          JsonObject data = StatusJson.of(status);
+          promise.tryComplete(healthy.test(status) ? Status.OK(data) : Status.KO(data));
+        }),
+        // Unloaded between the check's start and this procedure: nothing left to be unhealthy.
+        () -> promise.tryComplete(Status.OK()));
   }
 
   private static HealthCheckHandler handler(HealthChecks checks) {

@@ -1,8 +1,7 @@
 package io.inferencegateway.health;
 
-import io.inferencegateway.config.ModelConfig;
-import io.inferencegateway.model.ModelAddresses;
 import io.inferencegateway.model.ModelStatus;
+import io.inferencegateway.model.ServedModel;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -23,9 +22,9 @@ public final class ModelProbe {
     this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
   }
 
-  public Future<ModelStatus> status(ModelConfig model) {
+  public Future<ModelStatus> status(ServedModel model) {
     return vertx.eventBus()
-        .<ModelStatus>request(ModelAddresses.status(model.name()), null, options)
+        .<ModelStatus>request(model.statusAddress(), null, options)
         .map(reply -> reply.body())
         .recover(failure -> Future.succeededFuture(ModelStatus.unresponsive(model.version(),
             "no answer to the health probe within " + timeoutMs + " ms ("

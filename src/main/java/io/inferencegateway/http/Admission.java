@@ -1,8 +1,9 @@
 package io.inferencegateway.http;
 
-import io.inferencegateway.config.ModelConfig;
+import io.inferencegateway.model.ModelRegistry;
 import io.inferencegateway.model.QueueSlots;
 import io.inferencegateway.model.RequestFailure;
+import io.inferencegateway.model.ServedModel;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.PlatformHandler;
@@ -20,32 +21,35 @@ final class Admission implements PlatformHandler {
   private static final String FORM = "application/x-www-form-urlencoded";
   private static final String MULTIPART = "multipart/";
 
-  private final ModelCatalog catalog;
+  private final ModelRegistry registry;
   private final QueueSlots slots;
   private final ModelCaller caller;
 
-  Admission(ModelCatalog catalog, QueueSlots slots, ModelCaller caller) {
-    this.catalog = catalog;
+  Admission(ModelRegistry registry, QueueSlots slots, ModelCaller caller) {
+    this.registry = registry;
     this.slots = slots;
     this.caller = caller;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
-    ModelConfig model;
+    ServedModel model;
     try {
-      model = catalog.resolve(ctx.pathParam("name"), ctx.pathParam("version"));
+      model = registry.resolve(ctx.pathParam("name"), ctx.pathParam("version"));
     } catch (RequestFailure e) {
       ErrorReplies.send(ctx, e);
       return;
     }
-    if (slots.isFull(model.name())) {
+    if (slots.isFull(model)) {
       caller.refuse(ctx, model, new RequestFailure(RequestFailure.Kind.OVERLOADED, "model '"
           + model.name() + "' is overloaded: " + slots.limit()
           + " requests are already waiting; retry later"));
       return;
     }
     ctx.put(MODEL, model);
+    // Counted until the answer has gone: an unload of this deployment waits for it.
+    model.admit();
+    ctx.addEndHandler(ended -> model.answered());
     // Clients such as curl -d label any body a form; inference bodies are JSON or binary
     // tensors, never forms, and the body handler would parse a form's fields with limits of its own.
     String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
@@ -56,7 +60,7 @@ final class Admission implements PlatformHandler {
   }
 
   /** The model admitted for this request. */
-  static ModelConfig model(RoutingContext ctx) {
+  static ServedModel model(RoutingContext ctx) {
     return ctx.get(MODEL);
   }
 }

@@ -4,6 +4,7 @@ import io.inferencegateway.config.GatewayConfig;
 import io.inferencegateway.health.Draining;
 import io.inferencegateway.health.ModelHealthChecks;
 import io.inferencegateway.metrics.GatewayMetrics;
+import io.inferencegateway.model.ModelRegistry;
 import io.inferencegateway.model.QueueSlots;
 import io.inferencegateway.model.RequestFailure;
 import io.vertx.core.Future;
@@ -32,6 +33,7 @@ public final class HttpVerticle extends VerticleBase {
 
   private final GatewayConfig config;
   private final int port;
+  private final ModelRegistry registry;
   private final QueueSlots slots;
   private final GatewayMetrics metrics;
   private final Draining draining;
@@ -43,10 +45,11 @@ public final class HttpVerticle extends VerticleBase {
    * {@code port} is where to listen: the configured one, or -1 for a free port shared by every
    * instance (0 would give each instance a port of its own).
    */
-  public HttpVerticle(GatewayConfig config, int port, QueueSlots slots, GatewayMetrics metrics,
-      Draining draining, String version) {
+  public HttpVerticle(GatewayConfig config, int port, ModelRegistry registry, QueueSlots slots,
+      GatewayMetrics metrics, Draining draining, String version) {
     this.config = config;
     this.port = port;
+    this.registry = registry;
     this.slots = slots;
     this.metrics = metrics;
     this.draining = draining;
@@ -92,11 +95,11 @@ public final class HttpVerticle extends VerticleBase {
 
   private Router router() {
     Router router = Router.router(vertx);
-    ModelCatalog catalog = new ModelCatalog(config.models());
+
     ModelCaller caller = new ModelCaller(vertx, metrics, config.inference());
-    Admission admission = new Admission(catalog, slots, caller);
+    Admission admission = new Admission(registry, slots, caller);
     ModelHealthChecks health =
-        ModelHealthChecks.create(vertx, catalog.models(), config.health().timeoutMs());
+        ModelHealthChecks.create(vertx, registry, config.health().timeoutMs());
     BodyHandler body = BodyHandler.create(false)
         .setBodyLimit(config.http().maxBodyBytes());
 
@@ -111,7 +114,7 @@ public final class HttpVerticle extends VerticleBase {
           }
         });
     ContentDecoding decoding = new ContentDecoding(config.http().maxBodyBytes());
-    new OipRoutes(catalog, caller, health, draining, decoding, serverMetadata())
+    new OipRoutes(registry, caller, health, draining, decoding, serverMetadata())
         .mount(router, admission, body);
     new PredictRoutes(caller, decoding).mount(router, admission, body);
 
@@ -134,10 +137,15 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private JsonObject serverMetadata() {
+    JsonArray extensions = new JsonArray().add("binary_tensor_data").add("classification");
+    if (config.management().repositoryApi()) {
+      // Served on the management port.
+      extensions.add("model_repository");
+    }
     return new JsonObject()
         .put("name", "inference-gateway")
         .put("version", version)
-        .put("extensions", new JsonArray().add("binary_tensor_data").add("classification"));
+        .put("extensions", extensions);
   }
 
   /** Inference routes take POST; every other route of the gateway is read with GET. */

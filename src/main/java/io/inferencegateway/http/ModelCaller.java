@@ -1,12 +1,12 @@
 package io.inferencegateway.http;
 
 import io.inferencegateway.config.InferenceConfig;
-import io.inferencegateway.config.ModelConfig;
 import io.inferencegateway.metrics.GatewayMetrics;
 import io.inferencegateway.metrics.Outcome;
 import io.inferencegateway.model.Cancellation;
 import io.inferencegateway.model.ModelRequest;
 import io.inferencegateway.model.RequestFailure;
+import io.inferencegateway.model.ServedModel;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -72,7 +72,7 @@ final class ModelCaller {
    * Whenever the answer is no longer wanted (the deadline passed, the client went away), the
    * request is cancelled, and the model drops it unless it has started.
    */
-  <R> Future<R> call(RoutingContext ctx, ModelConfig model, String address,
+  <R> Future<R> call(RoutingContext ctx, ServedModel model, String address,
       ModelRequest request) {
     Cancellation cancellation = request.cancellation();
     // The body is read: a connection closed from now on is a client that has gone, not a failed
@@ -107,7 +107,7 @@ final class ModelCaller {
   }
 
   /** Counts and answers a request refused before it reached the model. */
-  void refuse(RoutingContext ctx, ModelConfig model, RequestFailure failure) {
+  void refuse(RoutingContext ctx, ServedModel model, RequestFailure failure) {
     metrics.model(model.name(), model.version()).request(ErrorReplies.outcomeOf(failure.kind()));
     ErrorReplies.send(ctx, failure);
   }

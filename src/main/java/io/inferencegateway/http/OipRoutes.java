@@ -1,6 +1,5 @@
 package io.inferencegateway.http;
 
-import io.inferencegateway.config.ModelConfig;
 import io.inferencegateway.config.OutputKind;
 import io.inferencegateway.config.PredictMapping;
 import io.inferencegateway.health.Draining;
@@ -10,9 +9,10 @@ import io.inferencegateway.http.InferJson.InferBody;
 import io.inferencegateway.model.Cancellation;
 import io.inferencegateway.model.InferRequest;
 import io.inferencegateway.model.InferResult;
-import io.inferencegateway.model.ModelAddresses;
+import io.inferencegateway.model.ModelRegistry;
 import io.inferencegateway.model.ModelStatus;
 import io.inferencegateway.model.RequestFailure;
+import io.inferencegateway.model.ServedModel;
 import io.inferencegateway.model.Tensor;
 import io.inferencegateway.model.TensorSpec;
 import io.vertx.core.buffer.Buffer;
@@ -43,7 +43,7 @@ final class OipRoutes {
   private static final CharSequence OCTET_STREAM =
       HttpHeaders.createOptimized("application/octet-stream");
 
-  private final ModelCatalog catalog;
+  private final ModelRegistry registry;
   private final ModelCaller caller;
   private final ModelProbe probe;
   private final ModelHealthChecks health;
@@ -51,9 +51,9 @@ final class OipRoutes {
   private final ContentDecoding decoding;
   private final JsonObject serverMetadata;
 
-  OipRoutes(ModelCatalog catalog, ModelCaller caller, ModelHealthChecks health, Draining draining,
+  OipRoutes(ModelRegistry registry, ModelCaller caller, ModelHealthChecks health, Draining draining,
       ContentDecoding decoding, JsonObject serverMetadata) {
-    this.catalog = catalog;
+    this.registry = registry;
     this.caller = caller;
     this.probe = health.probe();
     this.health = health;
@@ -123,7 +123,7 @@ final class OipRoutes {
   }
 
   private void infer(RoutingContext ctx) {
-    ModelConfig model = Admission.model(ctx);
+    ServedModel model = Admission.model(ctx);
     byte[] bytes;
     int declared;
     try {
@@ -165,7 +165,7 @@ final class OipRoutes {
    * from the model with the free dimension worked out from the byte count; every output comes
    * back in binary.
    */
-  private void rawInfer(RoutingContext ctx, ModelConfig model, byte[] bytes) {
+  private void rawInfer(RoutingContext ctx, ServedModel model, byte[] bytes) {
     probe.status(model).onSuccess(status -> {
       InferRequest request;
       try {
@@ -183,9 +183,9 @@ final class OipRoutes {
     });
   }
 
-  private void call(RoutingContext ctx, ModelConfig model, InferRequest request, String id,
+  private void call(RoutingContext ctx, ServedModel model, InferRequest request, String id,
       List<RequestedOutput> asked, boolean binaryOutputs) {
-    caller.<InferResult>call(ctx, model, ModelAddresses.infer(model.name()), request)
+    caller.<InferResult>call(ctx, model, model.inferAddress(), request)
         .onSuccess(result -> {
           InferJson.InferReply reply;
           try {
@@ -200,7 +200,7 @@ final class OipRoutes {
   }
 
   /** The outputs as asked: each in binary or JSON, and classified where that was asked. */
-  private static InferJson.InferReply reply(ModelConfig model, String id, InferResult result,
+  private static InferJson.InferReply reply(ServedModel model, String id, InferResult result,
       List<RequestedOutput> asked, boolean binaryOutputs) {
     List<Tensor> outputs = new ArrayList<>(result.outputs());
     boolean[] binary = new boolean[outputs.size()];
@@ -225,8 +225,8 @@ final class OipRoutes {
   }
 
   /** The class names of a classification model's mapping; none for other models. */
-  private static List<String> labels(ModelConfig model) {
-    return model.predictMapping()
+  private static List<String> labels(ServedModel model) {
+    return model.config().predictMapping()
         .filter(mapping -> mapping.kind() == OutputKind.CLASSIFICATION)
         .map(PredictMapping::labels)
         .orElse(List.of());
@@ -342,8 +342,8 @@ final class OipRoutes {
     return (String) id;
   }
 
-  private void withStatus(RoutingContext ctx, BiConsumer<ModelConfig, ModelStatus> then) {
-    ModelConfig model;
+  private void withStatus(RoutingContext ctx, BiConsumer<ServedModel, ModelStatus> then) {
+    ServedModel model;
     try {
       model = resolve(ctx);
     } catch (RequestFailure e) {
@@ -353,11 +353,11 @@ final class OipRoutes {
     probe.status(model).onSuccess(status -> then.accept(model, status));
   }
 
-  private ModelConfig resolve(RoutingContext ctx) {
-    return catalog.resolve(ctx.pathParam("name"), ctx.pathParam("version"));
+  private ServedModel resolve(RoutingContext ctx) {
+    return registry.resolve(ctx.pathParam("name"), ctx.pathParam("version"));
   }
 
-  private static String notReadyMessage(ModelConfig model, ModelStatus status) {
+  private static String notReadyMessage(ServedModel model, ModelStatus status) {
     return "model '" + model.name() + "' is not ready (" + status.describe() + ")";
   }
 

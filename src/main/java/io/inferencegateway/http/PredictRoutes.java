@@ -1,11 +1,10 @@
 package io.inferencegateway.http;
 
-import io.inferencegateway.config.ModelConfig;
 import io.inferencegateway.model.Cancellation;
-import io.inferencegateway.model.ModelAddresses;
 import io.inferencegateway.model.PredictRequest;
 import io.inferencegateway.model.PredictResult;
 import io.inferencegateway.model.RequestFailure;
+import io.inferencegateway.model.ServedModel;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -39,7 +38,7 @@ final class PredictRoutes {
   }
 
   private void predict(RoutingContext ctx) {
-    ModelConfig model = Admission.model(ctx);
+    ServedModel model = Admission.model(ctx);
     PredictRequest request;
     try {
       request = new PredictRequest(AccessLog.requestId(ctx),
@@ -49,7 +48,7 @@ final class PredictRoutes {
       caller.refuse(ctx, model, e);
       return;
     }
-    caller.<PredictResult>call(ctx, model, ModelAddresses.predict(model.name()), request)
+    caller.<PredictResult>call(ctx, model, model.predictAddress(), request)
         .onSuccess(result ->
             OipRoutes.sendJson(ctx, new JsonObject().put("predictions", result.predictions())))
         .onFailure(failure -> ErrorReplies.send(ctx, (RequestFailure) failure));

@@ -3,6 +3,8 @@ package io.inferencegateway.management;
 import io.inferencegateway.config.GatewayConfig;
 import io.inferencegateway.health.Draining;
 import io.inferencegateway.health.ModelHealthChecks;
+import io.inferencegateway.model.ModelRegistry;
+import io.inferencegateway.repository.ModelRepository;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -13,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.Optional;
 
 /**
  * The management port: health and metrics. It runs on a Vert.x instance of its own whose single
@@ -25,17 +28,26 @@ public final class ManagementVerticle extends VerticleBase {
 
   private final GatewayConfig config;
   private final int port;
+  private final ModelRegistry models;
   private final PrometheusMeterRegistry registry;
   private final Draining draining;
+  private final Optional<RepositoryRoutes> repository;
   private HttpServer server;
 
-  /** {@code port} is where to listen: the configured one, or 0 for a free port. */
-  public ManagementVerticle(GatewayConfig config, int port, PrometheusMeterRegistry registry,
-      Draining draining) {
+  /**
+   * {@code port} is where to listen: the configured one, or 0 for a free port. The repository
+   * API is served when {@code repository} is given, behind {@code token}.
+   */
+  public ManagementVerticle(GatewayConfig config, int port, ModelRegistry models,
+      PrometheusMeterRegistry registry, Draining draining, ModelRepository repository,
+      String token) {
     this.config = config;
     this.port = port;
+    this.models = models;
     this.registry = registry;
     this.draining = draining;
+    this.repository = Optional.ofNullable(repository)
+        .map(served -> new RepositoryRoutes(served, token));
   }
 
   @Override
@@ -56,11 +68,12 @@ public final class ManagementVerticle extends VerticleBase {
   private Router router() {
     Router router = Router.router(vertx);
     ModelHealthChecks health =
-        ModelHealthChecks.create(vertx, config.models(), config.health().timeoutMs());
+        ModelHealthChecks.create(vertx, models, config.health().timeoutMs());
     router.get("/health").handler(this::unlessDraining).handler(health.readinessHandler());
     router.get("/health/ready").handler(this::unlessDraining).handler(health.readinessHandler());
     router.get("/health/live").handler(health.livenessHandler());
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+    repository.ifPresent(routes -> routes.mount(router));
     router.errorHandler(404, ctx -> error(ctx, 404, "no route for " + ctx.request().method()
         + " " + ctx.request().path()));
     router.errorHandler(405, ctx -> error(ctx, 405, "method " + ctx.request().method()
@@ -80,7 +93,6 @@ public final class ManagementVerticle extends VerticleBase {
   }
 
   private static void error(RoutingContext ctx, int status, String message) {
-    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-        .end(new JsonObject().put("error", message).toBuffer());
+    RepositoryRoutes.error(ctx, status, message);
   }
 }

@@ -31,6 +31,8 @@ public final class ModelMetrics {
   private final DistributionSummary batchSize;
   private final MeterRegistry registry;
   private final Tags tags;
+  private volatile DoubleSupplier ready;
+  private volatile DoubleSupplier loadSeconds;
 
   public ModelMetrics(MeterRegistry registry, String model, String version) {
     this.registry = registry;
@@ -50,14 +52,23 @@ public final class ModelMetrics {
         .register(registry);
   }
 
-  /** Publishes the model's state and load time, read from the model whenever scraped. */
-  public void watch(DoubleSupplier ready, DoubleSupplier loadSeconds) {
-    Gauge.builder(MODEL_STATE, ready, DoubleSupplier::getAsDouble)
+  /**
+   * Publishes the model's state and load time, read from the model whenever scraped. Called again
+   * when another deployment of the same version takes over: the gauges then read that one.
+   */
+  public synchronized void watch(DoubleSupplier ready, DoubleSupplier loadSeconds) {
+    boolean first = this.ready == null;
+    this.ready = ready;
+    this.loadSeconds = loadSeconds;
+    if (!first) {
+      return;
+    }
+    Gauge.builder(MODEL_STATE, this, metrics -> metrics.ready.getAsDouble())
         .description("1 when the model is ready to serve, 0 when not")
         .tags(tags)
         .strongReference(true)
         .register(registry);
-    Gauge.builder(LOAD_DURATION, loadSeconds, DoubleSupplier::getAsDouble)
+    Gauge.builder(LOAD_DURATION, this, metrics -> metrics.loadSeconds.getAsDouble())
         .description("Time the model took to load, or to fail loading")
         .baseUnit("seconds")
         .tags(tags)

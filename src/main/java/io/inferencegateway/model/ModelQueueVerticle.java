@@ -13,10 +13,10 @@ import java.util.function.BooleanSupplier;
  */
 public final class ModelQueueVerticle extends VerticleBase {
 
-  private final String model;
+  private final ServedModel model;
   private final ModelScheduler scheduler;
 
-  public ModelQueueVerticle(String model, ModelScheduler scheduler) {
+  public ModelQueueVerticle(ServedModel model, ModelScheduler scheduler) {
     this.model = model;
     this.scheduler = scheduler;
   }
@@ -25,9 +25,9 @@ public final class ModelQueueVerticle extends VerticleBase {
   public Future<?> start() {
     BooleanSupplier idle = idleLoop();
     return Future.join(
-        vertx.eventBus().<InferRequest>consumer(ModelAddresses.infer(model),
+        vertx.eventBus().<InferRequest>consumer(model.inferAddress(),
             message -> scheduler.submit(message, idle.getAsBoolean())).completion(),
-        vertx.eventBus().<PredictRequest>consumer(ModelAddresses.predict(model),
+        vertx.eventBus().<PredictRequest>consumer(model.predictAddress(),
             message -> scheduler.submit(message, idle.getAsBoolean())).completion());
   }
 

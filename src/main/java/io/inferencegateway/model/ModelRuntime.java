@@ -49,6 +49,10 @@ public final class ModelRuntime {
     this.config = config;
     this.stuckAfterMillis = stuckAfterMillis;
     this.metrics = metrics;
+  }
+
+  /** Makes the model's state and load time the ones its metrics report: it is being served. */
+  void publishState() {
     metrics.watch(() -> state() == ModelState.READY ? 1 : 0, () -> loadSeconds);
   }
 

@@ -37,16 +37,21 @@ public final class ModelScheduler {
   private final ModelRuntime runtime;
   private final QueueSlots slots;
   private final String model;
+  /** The deployment's key: its queue places are counted under it. */
+  private final String key;
   private final ArrayDeque<Work> queue = new ArrayDeque<>();
   private final ArrayDeque<Worker> idle = new ArrayDeque<>();
   private int workers;
   private boolean delayTimerSet;
 
-  public ModelScheduler(Vertx vertx, ModelRuntime runtime, QueueSlots slots) {
+  public ModelScheduler(Vertx vertx, ServedModel served, QueueSlots slots) {
+    ModelRuntime runtime = served.runtime();
+    String key = served.key();
     this.vertx = vertx;
     this.runtime = runtime;
     this.slots = slots;
     this.model = runtime.config().name();
+    this.key = key;
   }
 
   /**
@@ -66,7 +71,7 @@ public final class ModelScheduler {
       RequestFailure.unforeseen().failReply(message);
       return;
     }
-    if (!slots.tryAcquire(model)) {
+    if (!slots.tryAcquire(key)) {
       new RequestFailure(RequestFailure.Kind.OVERLOADED, "model '" + model + "' is overloaded: "
           + slots.limit() + " requests are already waiting; retry later").failReply(message);
       return;
@@ -157,7 +162,7 @@ public final class ModelScheduler {
 
   /** The work has been answered: its slot is free again. */
   public void done(Work work) {
-    slots.release(model);
+    slots.release(key);
   }
 
   /** Takes the head of the queue and, when batching, whatever may join it. Holds the lock. */

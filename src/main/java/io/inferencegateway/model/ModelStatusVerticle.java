@@ -11,17 +11,16 @@ import io.vertx.core.VerticleBase;
  */
 public final class ModelStatusVerticle extends VerticleBase {
 
-  private final ModelRuntime runtime;
+  private final ServedModel model;
 
-  public ModelStatusVerticle(ModelRuntime runtime) {
-    this.runtime = runtime;
+  public ModelStatusVerticle(ServedModel model) {
+    this.model = model;
   }
 
   @Override
   public Future<?> start() {
     return vertx.eventBus()
-        .consumer(ModelAddresses.status(runtime.config().name()),
-            message -> message.reply(runtime.status()))
+        .consumer(model.statusAddress(), message -> message.reply(model.runtime().status()))
         .completion();
   }
 }

@@ -1,10 +1,8 @@
 package io.inferencegateway.model;
 
-import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * How many requests each model holds, waiting or running, against the configured limit. A model's
@@ -14,25 +12,23 @@ import java.util.stream.Collectors;
 public final class QueueSlots {
 
   private final int limit;
-  private final Map<String, AtomicInteger> held;
+  private final Map<String, AtomicInteger> held = new ConcurrentHashMap<>();
 
-  public QueueSlots(List<String> models, int limit) {
+  public QueueSlots(int limit) {
     this.limit = limit;
-    this.held = models.stream()
-        .collect(Collectors.toUnmodifiableMap(Function.identity(), name -> new AtomicInteger()));
   }
 
-  /** Whether a request to the model would be refused now. */
-  public boolean isFull(String model) {
-    return held.get(model).get() >= limit;
+  /** Whether a request to the deployment would be refused now. */
+  public boolean isFull(ServedModel model) {
+    return count(model.key()).get() >= limit;
   }
 
   public int limit() {
     return limit;
   }
 
-  boolean tryAcquire(String model) {
-    AtomicInteger count = held.get(model);
+  boolean tryAcquire(String key) {
+    AtomicInteger count = count(key);
     if (count.incrementAndGet() > limit) {
       count.decrementAndGet();
       return false;
@@ -40,7 +36,16 @@ public final class QueueSlots {
     return true;
   }
 
-  void release(String model) {
-    held.get(model).decrementAndGet();
+  void release(String key) {
+    count(key).decrementAndGet();
+  }
+
+  /** Forgets a deployment that has stopped. */
+  public void remove(String key) {
+    held.remove(key);
+  }
+
+  private AtomicInteger count(String key) {
+    return held.computeIfAbsent(key, any -> new AtomicInteger());
   }
 }

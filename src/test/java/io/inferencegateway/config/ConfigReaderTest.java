@@ -106,7 +106,7 @@ class ConfigReaderTest {
 
     @Test
     void managementListensOnPort8081OfEveryInterface() {
-      assertThat(config.management()).isEqualTo(new ManagementConfig("0.0.0.0", 8081));
+      assertThat(config.management()).isEqualTo(new ManagementConfig("0.0.0.0", 8081, false));
     }
 
     @Test

@@ -7,8 +7,9 @@ import io.inferencegateway.config.GatewayConfig;
 import io.inferencegateway.http.HttpVerticle;
 import io.inferencegateway.management.ManagementVerticle;
 import io.inferencegateway.metrics.GatewayMetrics;
-import io.inferencegateway.model.ModelAddresses;
+import io.inferencegateway.model.ModelRegistry;
 import io.inferencegateway.model.QueueSlots;
+import io.inferencegateway.model.ServedModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,7 +18,6 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -45,12 +45,15 @@ class UnresponsiveModelTest {
         .put("health", new JsonObject().put("timeoutMs", TIMEOUT_MS))
         .put("models", new JsonArray()
             .add(new JsonObject().put("name", "silent").put("path", "silent.onnx"))), Path.of("."));
-    vertx.eventBus().consumer(ModelAddresses.status("silent"), message -> { });
     GatewayMetrics metrics = new GatewayMetrics();
-    HttpVerticle http = new HttpVerticle(config, 0, new QueueSlots(List.of("silent"), 4),
-        metrics, new Draining(), "test");
-    ManagementVerticle health = new ManagementVerticle(config, 0, metrics.registry(),
-        new Draining());
+    ModelRegistry registry = new ModelRegistry(metrics, 30_000);
+    ServedModel silent = registry.prepare(config.models().get(0));
+    registry.serve(silent);
+    vertx.eventBus().consumer(silent.statusAddress(), message -> { });
+    HttpVerticle http = new HttpVerticle(config, 0, registry, new QueueSlots(4), metrics,
+        new Draining(), "test");
+    ManagementVerticle health = new ManagementVerticle(config, 0, registry, metrics.registry(),
+        new Draining(), null, null);
     vertx.deployVerticle(http).compose(id -> vertx.deployVerticle(health))
         .onComplete(ctx.succeeding(id -> {
           client = WebClient.create(vertx, new WebClientOptions()

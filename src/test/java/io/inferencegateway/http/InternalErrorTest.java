@@ -6,8 +6,9 @@ import io.inferencegateway.config.ConfigReader;
 import io.inferencegateway.config.GatewayConfig;
 import io.inferencegateway.health.Draining;
 import io.inferencegateway.metrics.GatewayMetrics;
-import io.inferencegateway.model.ModelAddresses;
+import io.inferencegateway.model.ModelRegistry;
 import io.inferencegateway.model.QueueSlots;
+import io.inferencegateway.model.ServedModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,7 +17,6 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -42,10 +42,13 @@ class InternalErrorTest {
         .put("models", new JsonArray()
             .add(new JsonObject().put("name", "crashing").put("path", "crashing.onnx"))),
         Path.of("."));
-    vertx.eventBus().consumer(ModelAddresses.infer("crashing"), message -> message.fail(-1,
-        SECRET));
-    HttpVerticle http = new HttpVerticle(config, 0, new QueueSlots(List.of("crashing"), 4),
-        new GatewayMetrics(), new Draining(), "test");
+    GatewayMetrics metrics = new GatewayMetrics();
+    ModelRegistry registry = new ModelRegistry(metrics, 30_000);
+    ServedModel crashing = registry.prepare(config.models().get(0));
+    registry.serve(crashing);
+    vertx.eventBus().consumer(crashing.inferAddress(), message -> message.fail(-1, SECRET));
+    HttpVerticle http = new HttpVerticle(config, 0, registry, new QueueSlots(4), metrics,
+        new Draining(), "test");
     vertx.deployVerticle(http).onComplete(ctx.succeeding(id -> {
       client = WebClient.create(vertx, new WebClientOptions()
           .setDefaultHost("127.0.0.1").setDefaultPort(http.actualPort()));

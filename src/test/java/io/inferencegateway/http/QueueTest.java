@@ -57,7 +57,8 @@ class QueueTest {
         .compose(sent -> SlowModel.infer(gateway, 1).map(fresh -> {
           ctx.verify(() -> {
             assertThat(fresh.statusCode()).as("a fresh request afterwards").isEqualTo(200);
-            assertThat(runs() - runsBefore).as("runs: the blockers and the fresh request only")
+            assertThat(runs() - runsBefore)
+                .as("requests run: the blockers and the fresh request only")
                 .isEqualTo(sent + 1);
             assertThat(requests("cancelled") + requests("overload") - abandonedBefore)
                 .as("the 40 abandoned requests, dropped or refused").isEqualTo(40);
@@ -197,9 +198,10 @@ class QueueTest {
     }
   }
 
+  /** Requests that have run, batched or not: the sum of the sizes of the model's runs. */
   private static long runs() {
-    return gateway.metrics().registry().get("gateway.inference.duration")
-        .tag("model", SlowModel.NAME).timer().count();
+    return (long) gateway.metrics().registry().get("gateway.inference.batch.size")
+        .tag("model", SlowModel.NAME).summary().totalAmount();
   }
 
   private static double requests(String outcome) {

@@ -40,6 +40,7 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
 
   private final Function<Path, JsonObject> config;
   private final boolean demo;
+  private String adminToken;
   private String owner;
   private Path dir;
   private Vertx vertx;
@@ -80,6 +81,12 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
     return new GatewayExtension(config, false);
   }
 
+  /** The repository API's token, as GATEWAY_ADMIN_TOKEN would give it. */
+  public GatewayExtension withAdminToken(String token) {
+    this.adminToken = token;
+    return this;
+  }
+
   /** The shipped configuration as JSON, for tests that change part of it. */
   public static JsonObject demoJson() {
     try {
@@ -104,7 +111,7 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
     metrics = new GatewayMetrics();
     vertx = metrics.createVertx();
     gateway = Gateway.start(vertx, Gateway.controlPlane(), ConfigReader.parse(json, folder),
-            metrics)
+            folder, metrics, adminToken)
         .toCompletionStage().toCompletableFuture().get(START_SECONDS, TimeUnit.SECONDS);
     // Tests send bursts: enough connections that none waits in the client for another.
     client = WebClient.create(vertx, new WebClientOptions()
