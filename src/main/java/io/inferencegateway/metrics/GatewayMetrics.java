@@ -50,8 +50,9 @@ public final class GatewayMetrics {
     return registry;
   }
 
-  /** The meters of one model, created on first use and shared from then on. */
+  /** The meters of one model version, created on first use and shared from then on. */
   public ModelMetrics model(String name, String version) {
-    return models.computeIfAbsent(name, key -> new ModelMetrics(registry, name, version));
+    return models.computeIfAbsent(name + '\u0000' + version,
+        key -> new ModelMetrics(registry, name, version));
   }
 }

@@ -32,6 +32,8 @@ public final class ModelMetrics {
   private final MeterRegistry registry;
   private final Tags tags;
   private volatile DoubleSupplier ready;
+  private Gauge stateGauge;
+  private Gauge loadGauge;
   private volatile DoubleSupplier loadSeconds;
 
   public ModelMetrics(MeterRegistry registry, String model, String version) {
@@ -63,17 +65,36 @@ public final class ModelMetrics {
     if (!first) {
       return;
     }
-    Gauge.builder(MODEL_STATE, this, metrics -> metrics.ready.getAsDouble())
+    stateGauge = Gauge.builder(MODEL_STATE, this, metrics -> read(metrics.ready))
         .description("1 when the model is ready to serve, 0 when not")
         .tags(tags)
         .strongReference(true)
         .register(registry);
-    Gauge.builder(LOAD_DURATION, this, metrics -> metrics.loadSeconds.getAsDouble())
+    loadGauge = Gauge.builder(LOAD_DURATION, this, metrics -> read(metrics.loadSeconds))
         .description("Time the model took to load, or to fail loading")
         .baseUnit("seconds")
         .tags(tags)
         .strongReference(true)
         .register(registry);
+  }
+
+  /**
+   * Takes the state and load-time gauges down: this version is no longer served. Its counters
+   * stay, so that rates over them do not jump.
+   */
+  public synchronized void unwatch() {
+    if (ready == null) {
+      return;
+    }
+    registry.remove(stateGauge);
+    registry.remove(loadGauge);
+    ready = null;
+    loadSeconds = null;
+  }
+
+  /** A scrape that began before {@link #unwatch} may still read the gauge. */
+  private static double read(DoubleSupplier supplier) {
+    return supplier == null ? Double.NaN : supplier.getAsDouble();
   }
 
   public void request(Outcome outcome) {

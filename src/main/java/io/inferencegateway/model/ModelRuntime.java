@@ -56,6 +56,11 @@ public final class ModelRuntime {
     metrics.watch(() -> state() == ModelState.READY ? 1 : 0, () -> loadSeconds);
   }
 
+  /** This version is no longer served by any deployment: its state is no longer reported. */
+  public void unpublishState() {
+    metrics.unwatch();
+  }
+
   public ModelConfig config() {
     return config;
   }

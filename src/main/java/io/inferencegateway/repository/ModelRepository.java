@@ -181,8 +181,13 @@ public final class ModelRepository {
     return drained.future()
         .compose(done -> Optional.ofNullable(deployments.remove(model.key()))
             .map(deployer::undeploy).orElse(Future.succeededFuture()))
-        .onSuccess(done -> LOG.info("Model {} version {} has stopped", model.name(),
-            model.version()));
+        .onSuccess(done -> {
+          LOG.info("Model {} version {} has stopped", model.name(), model.version());
+          if (registry.serving(model.name()).filter(next -> next.version()
+              .equals(model.version())).isEmpty()) {
+            model.runtime().unpublishState();
+          }
+        });
   }
 
   private void awaitDrained(ServedModel model, long deadline, Promise<Void> drained) {

@@ -98,6 +98,11 @@ class RepositoryApiTest {
     assertThat(metadata("mlp").getJsonArray("versions")).containsExactly("2");
     assertThat(call(gateway.client().get("/v2/models/mlp/versions/2/ready").send()).statusCode())
         .isEqualTo(200);
+    String metrics = call(gateway.management().get("/metrics").send()).bodyAsString();
+    assertThat(metrics).contains("gateway_model_state{model=\"mlp\",version=\"2\"} 1.0")
+        .doesNotContain("gateway_model_state{model=\"mlp\",version=\"1\"}")
+        .contains("gateway_inference_requests_total{model=\"mlp\",outcome=\"success\","
+            + "version=\"2\"}");
   }
 
   @Test
