@@ -96,7 +96,7 @@ public final class ModelHealthChecks {
       String name, Predicate<ModelStatus> healthy) {
     return promise -> registry.serving(name).ifPresentOrElse(
         model -> probe.status(model).onSuccess(status -> {
-          JsonObject data = StatusJson.of(status);
+          JsonObject data = StatusJson.of(status, registry.failedLoad(name));
           promise.tryComplete(healthy.test(status) ? Status.OK(data) : Status.KO(data));
         }),
         // Unloaded between the check's start and this procedure: nothing left to be unhealthy.

@@ -1,9 +1,11 @@
 package io.inferencegateway.health;
 
+import io.inferencegateway.model.ModelRegistry;
 import io.inferencegateway.model.ModelState;
 import io.inferencegateway.model.ModelStatus;
 import io.inferencegateway.model.TensorSpec;
 import io.vertx.core.json.JsonObject;
+import java.util.Optional;
 
 /**
  * A model's status as the data of its health procedure: state, version, and the cause or, once
@@ -15,6 +17,17 @@ final class StatusJson {
   private static final String ERROR = "error";
 
   private StatusJson() {
+  }
+
+  /**
+   * The data of a served model; {@code failedLoad}, when a newer load of it failed, is shown
+   * without changing its state: the version that loaded serves on.
+   */
+  static JsonObject of(ModelStatus status, Optional<ModelRegistry.FailedLoad> failedLoad) {
+    JsonObject json = of(status);
+    failedLoad.ifPresent(failure -> json.put("failedLoad", new JsonObject()
+        .put("version", failure.version()).put(ERROR, failure.reason())));
+    return json;
   }
 
   static JsonObject of(ModelStatus status) {

@@ -23,7 +23,12 @@ public final class ModelRegistry {
     void removed(String name);
   }
 
+  /** Why the last load of a version failed, while another version serves the name. */
+  public record FailedLoad(String version, String reason) {
+  }
+
   private final ConcurrentMap<String, ServedModel> serving = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, FailedLoad> failedLoads = new ConcurrentHashMap<>();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final AtomicLong deployments = new AtomicLong();
   private final GatewayMetrics metrics;
@@ -58,6 +63,19 @@ public final class ModelRegistry {
       listeners.forEach(listener -> listener.removed(model.name()));
     }
     return removed;
+  }
+
+  /** Records, or with null clears, the failure of the name's last load. */
+  public void failedLoad(String name, FailedLoad failure) {
+    if (failure == null) {
+      failedLoads.remove(name);
+    } else {
+      failedLoads.put(name, failure);
+    }
+  }
+
+  public Optional<FailedLoad> failedLoad(String name) {
+    return Optional.ofNullable(failedLoads.get(name));
   }
 
   public Optional<ServedModel> serving(String name) {

@@ -48,12 +48,7 @@ public final class ModelRepository {
   /** The last configuration of every model ever served, by name, for reloads and the index. */
   private final Map<String, ModelConfig> known = new ConcurrentHashMap<>();
   private final Map<String, ModelDeployer.Deployment> deployments = new ConcurrentHashMap<>();
-  /** Why the last load of a name failed, while an older deployment serves it. */
-  private final Map<String, Failed> failed = new ConcurrentHashMap<>();
   private final Set<String> busy = ConcurrentHashMap.newKeySet();
-
-  private record Failed(String version, String reason) {
-  }
 
   /**
    * {@code folder} is the configuration's folder: relative paths and the repository layout
@@ -101,7 +96,7 @@ public final class ModelRepository {
         ModelStatus status = model.runtime().status();
         if (status.state() != ModelState.READY) {
           String reason = status.error().orElse(status.state().name());
-          failed.put(name, new Failed(config.version(), reason));
+          registry.failedLoad(name, new ModelRegistry.FailedLoad(config.version(), reason));
           LOG.warn("Model {} version {} failed to load; {}", name, config.version(),
               registry.serving(name).map(old -> "version " + old.version() + " serves on")
                   .orElse("the model is not served"));
@@ -111,7 +106,7 @@ public final class ModelRepository {
         }
         deployments.put(model.key(), deployment);
         known.put(name, config);
-        failed.remove(name);
+        registry.failedLoad(name, null);
         Optional<ServedModel> old = registry.serve(model);
         LOG.info("Model {} version {} serves, {} ms after the load began", name,
             config.version(), (System.nanoTime() - start) / 1_000_000);
@@ -128,7 +123,7 @@ public final class ModelRepository {
     return exclusively(name, () -> registry.serving(name)
         .map(model -> {
           registry.withdraw(model);
-          failed.remove(name);
+          registry.failedLoad(name, null);
           LOG.info("Model {} version {} is unloading", name, model.version());
           return retire(model);
         })
@@ -150,10 +145,8 @@ public final class ModelRepository {
       if (!readyOnly || "READY".equals(entry.getString("state"))) {
         index.add(entry);
       }
-      Failed failure = failed.get(name);
-      if (failure != null && !readyOnly) {
-        index.add(entry(name, failure.version(), "UNAVAILABLE", failure.reason()));
-      }
+      registry.failedLoad(name).filter(failure -> !readyOnly).ifPresent(failure ->
+          index.add(entry(name, failure.version(), "UNAVAILABLE", failure.reason())));
     });
     return index;
   }

@@ -125,7 +125,12 @@ class RepositoryApiTest {
     assertThat(index.getJsonObject(1).getString("version")).isEqualTo("3");
     assertThat(index.getJsonObject(1).getString("state")).isEqualTo("UNAVAILABLE");
     assertThat(index.getJsonObject(1).getString("reason")).isNotEmpty();
-    assertThat(call(gateway.management().get("/health").send()).statusCode()).isEqualTo(200);
+    HttpResponse<Buffer> health = call(gateway.management().get("/health").send());
+    assertThat(health.statusCode()).as("the model serves on: UP").isEqualTo(200);
+    JsonObject mlp = health.bodyAsJsonObject().getJsonArray("checks").getJsonObject(0);
+    assertThat(mlp.getJsonObject("data").getString("version")).isEqualTo("2");
+    assertThat(mlp.getJsonObject("data").getJsonObject("failedLoad").getString("version"))
+        .isEqualTo("3");
   }
 
   @Test
