@@ -120,6 +120,9 @@ public final class Gateway {
     Draining draining = new Draining();
     // Models load while the ports already answer, so probes see them as LOADING.
     Future<?> models = Future.join(config.models().stream().map(repository::start).toList());
+    if (config.repository().pollSeconds() > 0) {
+      models.onComplete(loaded -> repository.poll(config.repository().pollSeconds()));
+    }
     Future<Integer> management = deployManagement(control, config, registry, metrics, draining,
         config.management().repositoryApi() ? repository : null, adminToken);
     Future<HttpDeployment> http = deployHttp(vertx, config, registry, slots, metrics, draining);

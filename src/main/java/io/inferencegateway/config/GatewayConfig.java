@@ -10,7 +10,8 @@ import java.util.Set;
  * the records' constructors; an absent section takes all of its defaults.
  */
 public record GatewayConfig(HttpConfig http, ManagementConfig management, HealthConfig health,
-    InferenceConfig inference, ShutdownConfig shutdown, List<ModelConfig> models) {
+    InferenceConfig inference, ShutdownConfig shutdown, RepositoryConfig repository,
+    List<ModelConfig> models) {
 
   public GatewayConfig {
     http = http == null ? new HttpConfig(null, null, null, null, null, null, null, null) : http;
@@ -18,6 +19,7 @@ public record GatewayConfig(HttpConfig http, ManagementConfig management, Health
     health = health == null ? new HealthConfig(null, null) : health;
     inference = inference == null ? new InferenceConfig(null, null) : inference;
     shutdown = shutdown == null ? new ShutdownConfig(null, null) : shutdown;
+    repository = repository == null ? new RepositoryConfig(null) : repository;
     models = List.copyOf(Rules.nonEmpty("models", models).stream().map(model -> {
       if (model == null) {
         throw new ConfigException("models", "must hold only objects, got null");
@@ -35,7 +37,7 @@ public record GatewayConfig(HttpConfig http, ManagementConfig management, Health
 
   /** The same configuration with relative model paths resolved against {@code folder}. */
   GatewayConfig resolvedAgainst(Path folder) {
-    return new GatewayConfig(http, management, health, inference, shutdown,
+    return new GatewayConfig(http, management, health, inference, shutdown, repository,
         models.stream().map(model -> model.resolvedAgainst(folder)).toList());
   }
 }

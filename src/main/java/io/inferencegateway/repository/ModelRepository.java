@@ -115,6 +115,62 @@ public final class ModelRepository {
     });
   }
 
+  /**
+   * Scans the repository folder every {@code seconds}: a model folder whose highest complete
+   * version differs from the one served is loaded at that version, and a served model whose
+   * folder has gone is unloaded. A version folder counts once it holds a {@code model.onnx};
+   * a version that failed to load is not retried until another appears.
+   */
+  public void poll(long seconds) {
+    vertx.setPeriodic(seconds * 1000, tick -> vertx.executeBlocking(this::scan, false)
+        .onSuccess(this::apply)
+        .onFailure(failure -> LOG.warn("Scanning {} failed: {}", folder.resolve("models"),
+            failure.getMessage())));
+  }
+
+  /** Every model folder's highest complete version, by name. */
+  private Map<String, String> scan() throws IOException {
+    Map<String, String> found = new TreeMap<>();
+    Path models = folder.resolve("models");
+    if (!Files.isDirectory(models)) {
+      return found;
+    }
+    try (Stream<Path> names = Files.list(models)) {
+      names.filter(Files::isDirectory).forEach(path -> highestVersion(path)
+          .ifPresent(version -> found.put(path.getFileName().toString(), version)));
+    }
+    return found;
+  }
+
+  private void apply(Map<String, String> found) {
+    found.forEach((name, version) -> {
+      boolean served = registry.serving(name).filter(model -> model.version().equals(version))
+          .isPresent();
+      boolean failedBefore = registry.failedLoad(name)
+          .filter(failure -> failure.version().equals(version)).isPresent();
+      if (!served && !failedBefore && !busy.contains(name)) {
+        LOG.info("Repository folder: loading model {} version {}", name, version);
+        load(name, new JsonObject().put("version", version).put("path",
+            folder.resolve("models").resolve(name).resolve(version).resolve(MODEL_FILE)
+                .toString()))
+            .onFailure(failure -> LOG.warn("Repository folder: {}", failure.getMessage()));
+      }
+    });
+    registry.all().stream()
+        .filter(model -> !found.containsKey(model.name()) && fromFolder(model))
+        .forEach(model -> {
+          LOG.info("Repository folder: model {} is gone; unloading it", model.name());
+          unload(model.name()).onFailure(failure -> LOG.warn("Repository folder: {}",
+              failure.getMessage()));
+        });
+  }
+
+  /** Whether the model's file lies in the repository folder, which then decides its fate. */
+  private boolean fromFolder(ServedModel model) {
+    return model.config().path().startsWith(folder.resolve("models").toAbsolutePath()
+        .normalize());
+  }
+
   /** Stops serving {@code name} once it has answered what it was given. */
   public Future<Void> unload(String name) {
     if (registry.serving(name).isEmpty()) {
