@@ -226,7 +226,9 @@ public final class ModelRepository {
   private Future<Void> retire(ServedModel model) {
     Promise<Void> drained = Promise.promise();
     long deadline = System.nanoTime() + drainTimeoutMs * 1_000_000;
-    awaitDrained(model, deadline, drained);
+    // Not at once: a request may have found this deployment just before the switch and not yet
+    // be counted as admitted; a poll interval later it is.
+    vertx.setTimer(DRAIN_POLL_MS, first -> awaitDrained(model, deadline, drained));
     return drained.future()
         .compose(done -> Optional.ofNullable(deployments.remove(model.key()))
             .map(deployer::undeploy).orElse(Future.succeededFuture()))
