@@ -1,0 +1,735 @@
+#!/usr/bin/env bash
+# Compose test: runs docker-compose.yml for real and checks what the stack promises.
+#
+#   bash src/test/compose/compose-test.sh
+#
+# 1. engine: podman's Docker-compatible API service on a private socket, with Debian's
+#    docker-compose (1.29) talking to it through DOCKER_HOST
+# 2. images: the JRE and JDK base images made from Debian packages with debootstrap (the same
+#    ones, cached under the same names, as src/test/container/container-test.sh), the gateway
+#    image built from ./Dockerfile on them and tagged inference-gateway:local (the name the
+#    compose file gives it), and a Prometheus image from Debian's prometheus package with the
+#    official image's layout (cached as localhost/gateway-prometheus:debian); compose builds and
+#    pulls nothing
+# 3. `up -d`: the gateway's HEALTHCHECK (compose's copy) turns healthy, an inference answers 200
+#    on the published data port, and Prometheus scrapes the management port by service name
+#    (target gateway:8081 up, the inferences counted)
+# 4. `--profile broken up -d gateway-broken`: /health 503 on its published management port, and
+#    the service turns unhealthy once its start period is over
+# 5. `stop`: every service ends within its grace period; `down -v` leaves nothing of the project
+#
+# Every port is published on 127.0.0.1 only, on free ports, under a project name of its own, so a
+# stack already running is not disturbed. `down` runs on every exit.
+#
+# Needs root. Installs podman, runc, debootstrap and docker-compose with apt-get when missing.
+# There is no systemd here, so podman cannot time health checks: the test runs the container's
+# HEALTHCHECK itself (podman healthcheck run) and reads the status that compose would show.
+#
+# Environment:
+#   COMPOSE_TEST_KEEP_IMAGE=1   keep the built image as inference-gateway:local (by default it is
+#                               removed, and an earlier inference-gateway:local gets its tag back)
+#   COMPOSE_TEST_SUITE          Debian suite of the base images (default bookworm: Java 17)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+COMPOSE_FILE_PATH=$ROOT/docker-compose.yml
+SUITE=${COMPOSE_TEST_SUITE:-bookworm}
+RUNTIME_BASE=localhost/gateway-runtime-base:17
+BUILD_BASE=localhost/gateway-build-base:17
+PROMETHEUS_BASE=localhost/gateway-prometheus:debian
+# The compose file names the image inference-gateway:local; podman stores it under localhost/.
+IMAGE=localhost/inference-gateway:local
+PROJECT=composetest$$
+# Bounds of the waits, in seconds.
+COMPOSE_TIMEOUT_S=180
+HEALTHY_TIMEOUT_S=90
+SCRAPE_TIMEOUT_S=60
+# Past the broken service's start period (read from its container), how long it may take.
+UNHEALTHY_EXTRA_S=40
+INFERENCES=3
+
+TMP=$(mktemp -d /tmp/compose-test.XXXXXX)
+SOCKET=$TMP/podman.sock
+BACKGROUND=()
+SERVICE_PID=""
+TIMINGS=()
+PASSED=0
+FAILED=0
+T_START=$(date +%s%3N)
+
+log() { printf '[compose-test] %s\n' "$*" >&2; }
+now_ms() { date +%s%3N; }
+seconds_since() { local ms=$(( $(now_ms) - $1 )); printf '%d.%d' $((ms / 1000)) $((ms % 1000 / 100)); }
+
+# Runs "$@" as a named, timed step of the summary.
+step() {
+  local name=$1 started
+  shift
+  started=$(now_ms)
+  log "== $name"
+  "$@"
+  TIMINGS+=("$(printf '%-40s %6ss' "$name" "$(seconds_since "$started")")")
+}
+
+pass() { PASSED=$((PASSED + 1)); log "ok: $*"; }
+fail() {
+  FAILED=$((FAILED + 1))
+  log "FAILED: $*"
+  exit 1
+}
+
+# ---------------------------------------------------------------------------------------------
+# Engine and compose
+
+# The settings podman needs on these machines, for the CLI and the API service alike (the
+# service takes no --runtime or --cgroup-manager flags): crun fails on this cgroup layout, and
+# runc fails on setrlimit unless the default ulimits are empty. A file of the test's own, so the
+# system's configuration stays as it is.
+write_containers_conf() {
+  cat > "$TMP/containers.conf" <<'EOF'
+[containers]
+default_ulimits = []
+
+[engine]
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+EOF
+  export CONTAINERS_CONF=$TMP/containers.conf
+}
+
+# The compose file's variables that change what it runs: the test runs its defaults.
+unset GATEWAY_HTTP_PORT GATEWAY_MANAGEMENT_PORT GATEWAY_CONF_DIR GATEWAY_CONFIG \
+      GATEWAY_DRAIN_DELAY_MS GATEWAY_LOG_FORMAT JAVA_TOOL_OPTIONS COMPOSE_PROFILES COMPOSE_FILE \
+      COMPOSE_PROJECT_NAME BUILD_IMAGE RUNTIME_IMAGE
+
+compose() {
+  timeout "$COMPOSE_TIMEOUT_S" env DOCKER_HOST="unix://$SOCKET" \
+    docker-compose --ansi never -f "$COMPOSE_FILE_PATH" -p "$PROJECT" "$@"
+}
+
+# compose_logged NAME ARGS...: runs compose, its output in $TMP/compose-NAME.log, shown on failure.
+compose_logged() {
+  local name=$1
+  shift
+  if ! compose "$@" > "$TMP/compose-$name.log" 2>&1; then
+    cat "$TMP/compose-$name.log" >&2
+    return 1
+  fi
+}
+
+# The Docker API, as compose sees it: GET PATH on the service's socket.
+api_get() { curl --silent --fail --max-time 10 --unix-socket "$SOCKET" "http://localhost$1"; }
+
+# ---------------------------------------------------------------------------------------------
+# Cleanup and summary
+
+unmount_rootfs() {
+  local rootfs=$1 mnt
+  for mnt in dev/pts dev/shm dev proc sys; do
+    if mountpoint -q "$rootfs/$mnt" 2>/dev/null; then umount -l "$rootfs/$mnt" || true; fi
+  done
+}
+
+# Whatever of the project is left, found by compose's labels.
+project_leftovers() {
+  local filter=label=com.docker.compose.project=$PROJECT
+  podman ps -a -q --filter "$filter" 2>/dev/null | sed 's/^/container /'
+  podman network ls -q --filter "$filter" 2>/dev/null | sed 's/^/network /'
+  podman volume ls -q --filter "$filter" 2>/dev/null | sed 's/^/volume /'
+}
+
+remove_project() {
+  local kind id
+  if [[ -n $SERVICE_PID ]] && kill -0 "$SERVICE_PID" 2>/dev/null; then
+    compose --profile broken --profile loadtest down -v --remove-orphans -t 5 \
+      > "$TMP/compose-down-trap.log" 2>&1 || cat "$TMP/compose-down-trap.log" >&2
+  fi
+  # Containers first: a network or volume in use cannot go.
+  while read -r kind id; do
+    case $kind in
+      container) podman rm -f -v -t 0 "$id" >/dev/null 2>&1 || true ;;
+    esac
+  done < <(project_leftovers)
+  while read -r kind id; do
+    case $kind in
+      network) podman network rm -f "$id" >/dev/null 2>&1 || true ;;
+      volume) podman volume rm -f "$id" >/dev/null 2>&1 || true ;;
+    esac
+  done < <(project_leftovers)
+}
+
+# kill_tree PID: PID and every process under it (a base image is made in a subshell).
+kill_tree() {
+  local child
+  for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do kill_tree "$child"; done
+  kill "$1" 2>/dev/null || true
+}
+
+cleanup() {
+  local rc=$? pid rootfs
+  trap - EXIT INT TERM
+  for pid in "${BACKGROUND[@]}"; do
+    kill_tree "$pid"
+  done
+  for pid in "${BACKGROUND[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  if [[ -n ${ENGINE_READY:-} ]]; then
+    remove_project
+    if [[ -n $SERVICE_PID ]]; then
+      kill "$SERVICE_PID" 2>/dev/null || true
+      wait "$SERVICE_PID" 2>/dev/null || true
+    fi
+    if [[ -n ${IMAGE_BUILT:-} && $IMAGE_BUILT != "${PREVIOUS_IMAGE:-}" \
+          && ${COMPOSE_TEST_KEEP_IMAGE:-0} != 1 ]]; then
+      podman rmi "$IMAGE" >/dev/null 2>&1 || true
+      if [[ -n ${PREVIOUS_IMAGE:-} ]] && podman image exists "$PREVIOUS_IMAGE"; then
+        podman tag "$PREVIOUS_IMAGE" "$IMAGE" >/dev/null 2>&1 || true
+      fi
+    fi
+  fi
+  for rootfs in "$TMP"/rootfs.*; do
+    [[ -d $rootfs ]] && unmount_rootfs "$rootfs"
+  done
+  rm -rf --one-file-system "$TMP"
+
+  echo
+  echo "compose test timings"
+  local line
+  for line in "${TIMINGS[@]}"; do echo "  $line"; done
+  printf '  %-40s %6ss\n' "total" "$(seconds_since "$T_START")"
+  if [[ $rc -ne 0 && $FAILED -eq 0 ]]; then FAILED=1; fi
+  echo "compose-test: $PASSED passed, $FAILED failed"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------------------------------------
+# 1. Prerequisites and the engine
+
+apt_install() {
+  if [[ -z ${APT_UPDATED:-} ]]; then
+    apt-get update -qq
+    APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+prerequisites() {
+  [[ $(id -u) == 0 ]] || fail "needs root (rootful podman, debootstrap)"
+  local missing=()
+  command -v curl >/dev/null || missing+=(curl)
+  command -v python3 >/dev/null || missing+=(python3)
+  command -v podman >/dev/null || missing+=(podman)
+  command -v runc >/dev/null || missing+=(runc)
+  command -v debootstrap >/dev/null || missing+=(debootstrap)
+  if ((${#missing[@]})); then
+    log "installing ${missing[*]}"
+    apt_install "${missing[@]}"
+  fi
+  # Its recommended docker.io engine is not needed: podman serves the API.
+  if ! command -v docker-compose >/dev/null; then
+    log "installing docker-compose"
+    apt_install --no-install-recommends docker-compose
+  fi
+  write_containers_conf
+  ENGINE_READY=1
+  log "engine: $(podman --version), runtime $(podman info --format '{{.Host.OCIRuntime.Name}}')," \
+    "cgroups $(podman info --format '{{.Host.CgroupManager}}');" \
+    "network backend $(podman info --format '{{.Host.NetworkBackend}}')"
+  log "compose: $(docker-compose version --short)"
+  pass "podman and docker-compose present, podman on runc and cgroupfs"
+}
+
+# Podman's Docker-compatible API on a socket of its own, for as long as the test runs.
+api_service() {
+  podman system service --time=0 "unix://$SOCKET" > "$TMP/service.log" 2>&1 &
+  SERVICE_PID=$!
+  local started
+  started=$(now_ms)
+  until api_get /_ping >/dev/null 2>&1; do
+    if ! kill -0 "$SERVICE_PID" 2>/dev/null; then
+      cat "$TMP/service.log" >&2
+      fail "podman system service exited"
+    fi
+    (( $(now_ms) - started < 30000 )) || fail "the API socket did not answer within 30 s"
+    sleep 0.2
+  done
+  local version
+  version=$(api_get /version \
+    | python3 -c 'import json,sys; v=json.load(sys.stdin); print("podman", v["Version"] + ", Docker API", v["ApiVersion"])')
+  log "API service (pid $SERVICE_PID) on $SOCKET"
+  # compose reaches the engine through it.
+  compose version > "$TMP/compose-version.log" 2>&1 \
+    || { cat "$TMP/compose-version.log" >&2; fail "docker-compose cannot talk to the API service"; }
+  pass "podman's Docker-compatible API answers on a private socket ($version)"
+}
+
+# ---------------------------------------------------------------------------------------------
+# 2. Images
+
+debian_mirror() {
+  local mirror=""
+  if [[ -r /etc/apt/sources.list.d/debian.sources ]]; then
+    mirror=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources)
+  fi
+  if [[ -z $mirror && -r /etc/apt/sources.list ]]; then
+    mirror=$(awk '$1 == "deb" && $0 !~ /security/ {
+                for (i = 2; i <= NF; i++) if ($i ~ /^(https?|file):/) { print $i; exit } }' \
+             /etc/apt/sources.list)
+  fi
+  [[ -n $mirror ]] || fail "no Debian mirror found in the apt sources"
+  printf '%s' "$mirror"
+}
+
+# Prometheus's storage, writable by the user the official image runs as (nobody).
+prepare_prometheus_rootfs() { install -d -o 65534 -g 65534 "$1/prometheus"; }
+
+# make_base IMAGE PACKAGES PREPARE [--change ...]: debootstrap a minimal Debian with PACKAGES,
+# run PREPARE (a function, or "") on it, and import it with the given changes.
+make_base() {
+  local image=$1 packages=$2 prepare=$3 mirror rootfs logfile
+  shift 3
+  mirror=$(debian_mirror)
+  rootfs=$(mktemp -d "$TMP/rootfs.XXXXXX")
+  logfile=$TMP/debootstrap-${image##*/}.log
+  # The log is edited so that the mirror's address does not end up in it.
+  if ! debootstrap --variant=minbase --include="$packages" "$SUITE" "$rootfs" "$mirror" 2>&1 \
+      | sed "s#${mirror}#<mirror>#g" > "$logfile"; then
+    tail -20 "$logfile" >&2
+    unmount_rootfs "$rootfs"
+    return 1
+  fi
+  # Keep the mirror's address and the package downloads out of the image.
+  : > "$rootfs/etc/apt/sources.list"
+  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/cache/apt/*.bin \
+         "$rootfs"/var/lib/apt/lists/* "$rootfs"/debootstrap
+  [[ -z $prepare ]] || "$prepare" "$rootfs"
+  tar -C "$rootfs" --numeric-owner -c . \
+    | podman import --quiet \
+        --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+        --change 'ENV LANG=C.UTF-8' \
+        "$@" \
+        - "$image" >/dev/null
+  rm -rf --one-file-system "$rootfs"
+}
+
+# The official prom/prometheus image's layout: runs as nobody in /prometheus (a volume, its
+# storage), config at /etc/prometheus/prometheus.yml, web and API on 0.0.0.0:9090.
+PROMETHEUS_CHANGES=(
+  --change 'USER 65534:65534'
+  --change 'WORKDIR /prometheus'
+  --change 'VOLUME /prometheus'
+  --change 'EXPOSE 9090'
+  --change 'ENTRYPOINT ["/usr/bin/prometheus"]'
+  --change 'CMD ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus", "--web.listen-address=0.0.0.0:9090"]'
+)
+
+base_images() {
+  local made=() pid status=0
+  if ! podman image exists "$RUNTIME_BASE"; then
+    log "debootstrap $RUNTIME_BASE"
+    make_base "$RUNTIME_BASE" openjdk-17-jre-headless,curl,ca-certificates "" \
+      --change 'CMD ["/bin/bash"]' &
+    BACKGROUND+=($!)
+    made+=("$RUNTIME_BASE")
+  fi
+  if ! podman image exists "$BUILD_BASE"; then
+    log "debootstrap $BUILD_BASE"
+    make_base "$BUILD_BASE" openjdk-17-jdk-headless,maven,ca-certificates "" \
+      --change 'CMD ["/bin/bash"]' &
+    BACKGROUND+=($!)
+    made+=("$BUILD_BASE")
+  fi
+  if ! podman image exists "$PROMETHEUS_BASE"; then
+    log "debootstrap $PROMETHEUS_BASE"
+    make_base "$PROMETHEUS_BASE" prometheus prepare_prometheus_rootfs "${PROMETHEUS_CHANGES[@]}" &
+    BACKGROUND+=($!)
+    made+=("$PROMETHEUS_BASE")
+  fi
+  if ((${#made[@]} == 0)); then
+    log "cached: $RUNTIME_BASE, $BUILD_BASE, $PROMETHEUS_BASE"
+  fi
+  # All at once: debootstrap waits on downloads and dpkg more than on the CPU.
+  for pid in "${BACKGROUND[@]}"; do
+    wait "$pid" || status=1
+  done
+  BACKGROUND=()
+  ((status == 0)) || fail "could not make the base images"
+  local version
+  version=$(podman run --rm "$PROMETHEUS_BASE" --version 2>&1 | head -1)
+  [[ $version == prometheus* ]] || fail "$PROMETHEUS_BASE does not run prometheus: $version"
+  pass "base images ready${made:+ (made ${made[*]})}; $PROMETHEUS_BASE: $version"
+}
+
+build_image() {
+  PREVIOUS_IMAGE=$(podman image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)
+  # docker format keeps HEALTHCHECK. Without layers the build leaves no image but its result.
+  # The trust store (HTTPS may pass a proxy only the host trusts) and the Maven repository
+  # exist only while RUN steps run; the image has neither.
+  local args=(--format docker --layers=false
+              --build-arg "BUILD_IMAGE=$BUILD_BASE" --build-arg "RUNTIME_IMAGE=$RUNTIME_BASE")
+  if [[ -f /etc/ssl/certs/java/cacerts ]]; then
+    args+=(-v /etc/ssl/certs/java/cacerts:/etc/ssl/certs/java/cacerts:ro)
+  fi
+  mkdir -p "$HOME/.m2/repository"
+  args+=(-v "$HOME/.m2/repository:/root/.m2/repository")
+  if ! podman build "${args[@]}" -t "$IMAGE" -f "$ROOT/Dockerfile" "$ROOT" > "$TMP/build.log" 2>&1; then
+    tail -40 "$TMP/build.log" >&2
+    fail "image build"
+  fi
+  IMAGE_BUILT=$(podman image inspect --format '{{.Id}}' "$IMAGE")
+  # Compose asks the API for the name the compose file gives; it must find this image.
+  api_get "/images/inference-gateway:local/json" > "$TMP/image.json" \
+    || fail "the Docker API does not find inference-gateway:local"
+  pass "image built from Dockerfile, found by the Docker API as inference-gateway:local"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Helpers for the running stack
+
+# Five distinct ports that can be bound on 127.0.0.1, below the ephemeral range (a port in that
+# range may be taken at any moment as the local end of some connection, which makes publishing
+# fail), chosen by one process so that none is handed out twice.
+free_ports() {
+  python3 - "$1" <<'EOF' || fail "no free ports found"
+import random, socket, sys
+count = int(sys.argv[1])
+low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+held = []
+for port in random.sample(range(20000, max(low, 20200)), 100):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        s.close()
+        continue
+    held.append(s)
+    if len(held) == count:
+        break
+else:
+    raise SystemExit(1)
+print(*[s.getsockname()[1] for s in held])
+EOF
+}
+
+# The container of a service.
+service_container() {
+  local id
+  id=$(compose ps -q "$1" 2>/dev/null | head -1)
+  [[ -n $id ]] || fail "compose has no container for $1"
+  printf '%s' "$id"
+}
+
+show_logs() {
+  log "--- logs of $1"
+  podman logs "$1" 2>&1 | tail -40 >&2 || true
+}
+
+# http METHOD URL [BODY]: prints the status code, leaves the body in $TMP/body.
+http() {
+  local method=$1 url=$2 body=${3:-}
+  local args=(--silent --max-time 10 --output "$TMP/body" --write-out '%{http_code}' -X "$method")
+  [[ -n $body ]] && args+=(-H 'content-type: application/json' --data "$body")
+  # On a refused connection curl still writes 000 as the code.
+  curl "${args[@]}" "$url" || true
+}
+
+health_status() { podman inspect --format '{{.State.Health.Status}}' "$1"; }
+
+# The health status the Docker API reports, which is what `docker-compose ps` shows.
+api_health_status() {
+  api_get "/containers/$1/json" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["State"]["Health"]["Status"])'
+}
+
+# One run of the container's HEALTHCHECK; its exit status (0 healthy, 1 unhealthy).
+probe() { podman healthcheck run "$1" >/dev/null 2>&1; }
+
+IRIS_REQUEST='{"inputs":[{"name":"input","datatype":"FP32","shape":[1,4],"data":[1.4,0.2,5.1,3.5]}]}'
+
+# expect_inference PORT MODEL REQUEST
+expect_inference() {
+  local port=$1 model=$2 request=$3 code
+  code=$(http POST "http://127.0.0.1:$port/v2/models/$model/infer" "$request")
+  [[ $code == 200 ]] || fail "$model inference answered $code: $(head -c 300 "$TMP/body")"
+  python3 - "$TMP/body" "$model" <<'EOF' || fail "$model inference body: $(head -c 300 "$TMP/body")"
+import json, sys
+body = json.load(open(sys.argv[1]))
+assert body["model_name"] == sys.argv[2], body
+assert body["outputs"] and body["outputs"][0]["data"], body
+EOF
+}
+
+# await SECONDS COMMAND...: runs COMMAND every second until it succeeds; fails after SECONDS.
+await() {
+  local seconds=$1 started
+  shift
+  started=$(now_ms)
+  until "$@"; do
+    (( $(now_ms) - started < seconds * 1000 )) || return 1
+    sleep 1
+  done
+}
+
+# ---------------------------------------------------------------------------------------------
+# 3. up: gateway and Prometheus
+
+GATEWAY_ID=""
+PROMETHEUS_ID=""
+BROKEN_ID=""
+
+compose_up() {
+  local ports=()
+  read -r -a ports < <(free_ports 5) || true
+  ((${#ports[@]} == 5)) || fail "no five free ports on 127.0.0.1"
+  # "127.0.0.1:PORT" in the compose file's "${GATEWAY_PORT:-8080}:8080" publishes on loopback only.
+  export GATEWAY_PORT=127.0.0.1:${ports[0]}
+  export GATEWAY_MANAGEMENT_HOST_PORT=127.0.0.1:${ports[1]}
+  export PROMETHEUS_PORT=127.0.0.1:${ports[2]}
+  export GATEWAY_BROKEN_PORT=127.0.0.1:${ports[3]}
+  export GATEWAY_BROKEN_MANAGEMENT_PORT=127.0.0.1:${ports[4]}
+  export PROMETHEUS_IMAGE=$PROMETHEUS_BASE
+  DATA_PORT=${ports[0]}
+  MANAGEMENT_PORT=${ports[1]}
+  PROM_PORT=${ports[2]}
+  BROKEN_DATA_PORT=${ports[3]}
+  BROKEN_MANAGEMENT_PORT=${ports[4]}
+  log "project $PROJECT: gateway 127.0.0.1:$DATA_PORT (management $MANAGEMENT_PORT)," \
+    "prometheus $PROM_PORT, gateway-broken $BROKEN_DATA_PORT (management $BROKEN_MANAGEMENT_PORT)"
+
+  compose_logged up up -d --no-build || fail "docker-compose up -d"
+  GATEWAY_ID=$(service_container gateway)
+  PROMETHEUS_ID=$(service_container prometheus)
+  local id
+  for id in "$GATEWAY_ID" "$PROMETHEUS_ID"; do
+    [[ $(podman inspect --format '{{.State.Running}}' "$id") == true ]] \
+      || { show_logs "$id"; fail "$(podman inspect --format '{{.Name}}' "$id") is not running"; }
+  done
+  # Every published port on loopback, and nothing else.
+  podman inspect "$GATEWAY_ID" "$PROMETHEUS_ID" > "$TMP/inspect-up.json"
+  python3 - "$TMP/inspect-up.json" <<'EOF' || fail "published ports"
+import json, sys
+for c in json.load(open(sys.argv[1])):
+    for port, bindings in (c["NetworkSettings"]["Ports"] or {}).items():
+        for b in bindings or []:
+            assert b["HostIp"] == "127.0.0.1", (c["Name"], port, b)
+EOF
+  pass "up -d: gateway and prometheus running, ports published on 127.0.0.1 only"
+  # The engine's own words on health-check timers (no systemd here): the test probes instead.
+  local note
+  note=$(grep -m1 'systemd connection' "$TMP/service.log" || true)
+  [[ -z $note ]] || log "engine: $note"
+}
+
+gateway_healthy() {
+  local started status="" probes=0
+  started=$(now_ms)
+  # The container runs the compose file's healthcheck (config prints $ as $$), not the image's.
+  podman inspect --format '{{json .Config.Healthcheck}}' "$GATEWAY_ID" > "$TMP/healthcheck.json"
+  compose config > "$TMP/config.yml" 2>/dev/null || fail "docker-compose config"
+  python3 - "$TMP/config.yml" "$TMP/healthcheck.json" <<'EOF' \
+    || fail "the gateway's health check is not the compose file's: $(cat "$TMP/healthcheck.json")"
+import json, sys, yaml
+test = yaml.safe_load(open(sys.argv[1]))["services"]["gateway"]["healthcheck"]["test"]
+assert json.load(open(sys.argv[2]))["Test"] == [part.replace("$$", "$") for part in test]
+EOF
+  while true; do
+    probe "$GATEWAY_ID" || true
+    probes=$((probes + 1))
+    status=$(health_status "$GATEWAY_ID")
+    [[ $status == healthy ]] && break
+    [[ $(podman inspect --format '{{.State.Running}}' "$GATEWAY_ID") == true ]] \
+      || { show_logs "$GATEWAY_ID"; fail "the gateway stopped while starting"; }
+    if (( $(now_ms) - started > HEALTHY_TIMEOUT_S * 1000 )); then
+      show_logs "$GATEWAY_ID"
+      fail "gateway still '$status' after ${HEALTHY_TIMEOUT_S}s ($probes probes)"
+    fi
+    sleep 1
+  done
+  local api_status
+  api_status=$(api_health_status "$GATEWAY_ID")
+  [[ $api_status == healthy ]] || fail "the Docker API reports the gateway '$api_status'"
+  pass "gateway healthy by the compose file's healthcheck after $(seconds_since "$started") s ($probes probes), as the Docker API reports it"
+}
+
+gateway_serves() {
+  local i
+  for ((i = 0; i < INFERENCES; i++)); do
+    expect_inference "$DATA_PORT" iris-classifier "$IRIS_REQUEST"
+  done
+  pass "$INFERENCES inferences through the published data port 127.0.0.1:$DATA_PORT: 200"
+
+  # mem_limit: the container's memory cgroup holds the compose file's 256m.
+  local limit
+  limit=$(podman exec "$GATEWAY_ID" sh -c \
+    'cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes')
+  [[ $limit == $((256 * 1024 * 1024)) ]] || fail "the gateway's memory limit is '$limit', not 256 MiB"
+  pass "mem_limit 256m in force in the gateway's cgroup"
+}
+
+# prometheus_query QUERY: the value of a query with exactly one result, or nothing.
+prometheus_query() {
+  curl --silent --fail --max-time 10 --get "http://127.0.0.1:$PROM_PORT/api/v1/query" \
+      --data-urlencode "query=$1" \
+    | python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if len(r)==1 else "")' \
+    || true
+}
+
+# The gateway's target, scraped by service name on the management port, is up.
+target_up() {
+  curl --silent --fail --max-time 10 "http://127.0.0.1:$PROM_PORT/api/v1/targets" > "$TMP/targets.json" \
+    || return 1
+  python3 - "$TMP/targets.json" <<'EOF'
+import json, sys
+targets = json.load(open(sys.argv[1]))["data"]["activeTargets"]
+ok = [t for t in targets
+      if t["labels"].get("job") == "inference-gateway"
+      and t["labels"].get("instance") == "gateway:8081"
+      and t["scrapeUrl"] == "http://gateway:8081/metrics"
+      and t["health"] == "up"]
+sys.exit(0 if ok else 1)
+EOF
+}
+
+SUCCESS_QUERY='gateway_inference_requests_total{job="inference-gateway",instance="gateway:8081",model="iris-classifier",outcome="success"}'
+scraped_inferences() { [[ $(prometheus_query "$SUCCESS_QUERY") == "$INFERENCES" ]]; }
+gateway_up() { [[ $(prometheus_query 'up{job="inference-gateway",instance="gateway:8081"}') == 1 ]]; }
+
+prometheus_scrapes() {
+  local started
+  started=$(now_ms)
+  await "$SCRAPE_TIMEOUT_S" curl --silent --fail --max-time 5 --output /dev/null \
+      "http://127.0.0.1:$PROM_PORT/-/ready" \
+    || { show_logs "$PROMETHEUS_ID"; fail "Prometheus not ready within ${SCRAPE_TIMEOUT_S}s"; }
+  if ! await "$SCRAPE_TIMEOUT_S" target_up; then
+    log "targets: $(head -c 1500 "$TMP/targets.json" 2>/dev/null)"
+    show_logs "$PROMETHEUS_ID"
+    fail "no target gateway:8081 of job inference-gateway up within ${SCRAPE_TIMEOUT_S}s"
+  fi
+  pass "Prometheus target http://gateway:8081/metrics (job inference-gateway, instance gateway:8081) up"
+
+  gateway_up || fail "up{job=\"inference-gateway\",instance=\"gateway:8081\"} is '$(prometheus_query 'up{job="inference-gateway"}')', not 1"
+  pass "query up{job=\"inference-gateway\"} = 1 for instance gateway:8081"
+
+  await "$SCRAPE_TIMEOUT_S" scraped_inferences \
+    || fail "$SUCCESS_QUERY is '$(prometheus_query "$SUCCESS_QUERY")', not $INFERENCES"
+  pass "Prometheus counted the $INFERENCES inferences from gateway:8081 ($(seconds_since "$started") s)"
+}
+
+# ---------------------------------------------------------------------------------------------
+# 4. The broken profile
+
+# The /health body in $TMP/body: corrupt DOWN, the good models UP.
+broken_health_body() {
+  python3 - "$TMP/body" <<'EOF'
+import json, sys
+checks = {c["id"]: c for c in json.load(open(sys.argv[1]))["checks"]}
+assert checks["corrupt"]["status"] == "DOWN", checks["corrupt"]
+for good in ("iris-classifier", "mlp"):
+    assert checks[good]["status"] == "UP", checks[good]
+EOF
+}
+broken_answers_503() {
+  [[ $(http GET "http://127.0.0.1:$BROKEN_MANAGEMENT_PORT/health") == 503 ]] && broken_health_body 2>/dev/null
+}
+
+broken_profile() {
+  compose_logged broken --profile broken up -d --no-build gateway-broken \
+    || fail "docker-compose --profile broken up -d gateway-broken"
+  BROKEN_ID=$(service_container gateway-broken)
+  [[ $(service_container gateway) == "$GATEWAY_ID" ]] || fail "the gateway was recreated"
+  local started_ms start_period_s
+  started_ms=$(podman inspect --format '{{.State.StartedAt.UnixMilli}}' "$BROKEN_ID")
+  # In nanoseconds in the JSON; the template would print a Go duration such as 20s.
+  start_period_s=$(podman inspect --format '{{json .Config.Healthcheck}}' "$BROKEN_ID" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin).get("StartPeriod", 0) // 10**9)')
+  ((start_period_s > 0)) || fail "gateway-broken has no health-check start period"
+  log "gateway-broken started; start period ${start_period_s}s; the gateway left as it was"
+
+  if ! await 60 broken_answers_503; then
+    show_logs "$BROKEN_ID"
+    fail "gateway-broken: /health did not answer 503 with corrupt DOWN: $(head -c 600 "$TMP/body")"
+  fi
+  pass "gateway-broken: /health 503 naming corrupt on 127.0.0.1:$BROKEN_MANAGEMENT_PORT"
+
+  # Failures inside the start period leave the status 'starting'; after it, the retries' worth
+  # of failed probes make it 'unhealthy'.
+  local deadline_ms=$(( (start_period_s + UNHEALTHY_EXTRA_S) * 1000 )) rc status="" probes=0
+  local elapsed_ms starting=0
+  while true; do
+    rc=0
+    probe "$BROKEN_ID" || rc=$?
+    probes=$((probes + 1))
+    status=$(health_status "$BROKEN_ID")
+    elapsed_ms=$(( $(now_ms) - started_ms ))
+    [[ $status != healthy ]] || fail "a gateway with a corrupt model was reported healthy"
+    [[ $status != starting ]] || starting=$((starting + 1))
+    if [[ $status == unhealthy ]]; then
+      [[ $rc == 1 ]] || fail "unhealthy, but the last HEALTHCHECK run exited $rc, not 1"
+      ((starting > 0)) || fail "unhealthy at the first probe, $((elapsed_ms / 1000)) s after start"
+      (( elapsed_ms >= start_period_s * 1000 )) \
+        || fail "unhealthy after $((elapsed_ms / 1000)) s, inside the ${start_period_s}s start period"
+      break
+    fi
+    (( elapsed_ms < deadline_ms )) \
+      || fail "gateway-broken still '$status' $((elapsed_ms / 1000)) s after start ($probes probes)"
+    sleep 1
+  done
+  local api_status
+  api_status=$(api_health_status "$BROKEN_ID")
+  [[ $api_status == unhealthy ]] || fail "the Docker API reports gateway-broken '$api_status'"
+  pass "gateway-broken: failed probes left it starting ($starting of them), then unhealthy $((elapsed_ms / 1000)).$(( elapsed_ms % 1000 / 100 )) s after start ($probes probes), as the Docker API reports it"
+
+  compose --profile broken ps > "$TMP/ps.log" 2>&1 || true
+  sed 's/^/    /' "$TMP/ps.log" >&2
+  [[ $(health_status "$GATEWAY_ID") == healthy ]] || fail "the gateway is no longer healthy"
+}
+
+# ---------------------------------------------------------------------------------------------
+# 5. stop and down
+
+stop_and_down() {
+  local started id name code grace_s
+  grace_s=$(podman inspect --format '{{.Config.StopTimeout}}' "$GATEWAY_ID")
+  started=$(now_ms)
+  compose_logged stop --profile broken stop || fail "docker-compose stop"
+  local elapsed_ms=$(( $(now_ms) - started ))
+  for id in "$GATEWAY_ID" "$BROKEN_ID" "$PROMETHEUS_ID"; do
+    name=$(podman inspect --format '{{.Name}}' "$id")
+    code=$(podman inspect --format '{{.State.ExitCode}}' "$id")
+    # 143: the JVM ended by SIGTERM; 137 would be the SIGKILL at the end of the grace period.
+    if [[ $code != 0 && $code != 143 ]]; then
+      show_logs "$id"
+      fail "$name exited with status $code on stop"
+    fi
+    log "$name: exit status $code"
+  done
+  (( elapsed_ms < grace_s * 1000 )) || fail "stop took $((elapsed_ms / 1000)) s, the whole ${grace_s}s grace period"
+  pass "stop: every service ended on SIGTERM (status 0 or 143) in $(seconds_since "$started") s, within the ${grace_s}s grace period"
+
+  compose_logged down --profile broken down -v || fail "docker-compose down -v"
+  local left
+  left=$(project_leftovers)
+  [[ -z $left ]] || fail "left after down: $(echo "$left" | tr '\n' ' ')"
+  pass "down -v: no container, network or volume of the project left"
+}
+
+# ---------------------------------------------------------------------------------------------
+
+main() {
+  step "prerequisites" prerequisites
+  step "podman API service" api_service
+  step "base images (debootstrap, cached)" base_images
+  step "image build" build_image
+  step "up -d" compose_up
+  step "gateway healthy" gateway_healthy
+  step "inference and mem_limit" gateway_serves
+  step "prometheus scrapes gateway:8081" prometheus_scrapes
+  step "profile broken: unhealthy" broken_profile
+  step "stop and down" stop_and_down
+}
+
+main "$@"
