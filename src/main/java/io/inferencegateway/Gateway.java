@@ -17,6 +17,7 @@ import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,9 +146,11 @@ public final class Gateway {
     int port = config.http().port() == 0 ? -1 : config.http().port();
     String version = GatewayVersion.get();
     List<HttpVerticle> verticles = new CopyOnWriteArrayList<>();
+    // The data port's connections, counted across its instances' event loops.
+    AtomicInteger connections = new AtomicInteger();
     return vertx.deployVerticle(() -> {
-      HttpVerticle verticle =
-          new HttpVerticle(config, port, registry, slots, metrics, draining, version);
+      HttpVerticle verticle = new HttpVerticle(config, port, registry, slots, metrics, draining,
+          connections, version);
       verticles.add(verticle);
       return verticle;
     }, new DeploymentOptions().setInstances(config.http().instances()))

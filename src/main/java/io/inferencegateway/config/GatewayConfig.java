@@ -14,7 +14,7 @@ public record GatewayConfig(HttpConfig http, ManagementConfig management, Health
     List<ModelConfig> models) {
 
   public GatewayConfig {
-    http = http == null ? new HttpConfig(null, null, null, null, null, null, null, null) : http;
+    http = http == null ? new HttpConfig(null, null, null, null, null, null, null, null, null) : http;
     management = management == null ? new ManagementConfig(null, null, null) : management;
     health = health == null ? new HealthConfig(null, null) : health;
     inference = inference == null ? new InferenceConfig(null, null) : inference;

@@ -6,7 +6,8 @@ package io.inferencegateway.config;
  * request is logged. An absent value takes its default.
  */
 public record HttpConfig(String host, Integer port, Integer instances, Long maxBodyBytes,
-    Long headerTimeoutMs, Long bodyTimeoutMs, Long idleTimeoutMs, Boolean accessLog) {
+    Long headerTimeoutMs, Long bodyTimeoutMs, Long idleTimeoutMs, Integer maxConnections,
+    Boolean accessLog) {
 
   /** One event loop per core parses requests; more would only take turns. */
   static final int DEFAULT_INSTANCES = Math.min(64, Runtime.getRuntime().availableProcessors());
@@ -20,6 +21,7 @@ public record HttpConfig(String host, Integer port, Integer instances, Long maxB
     headerTimeoutMs = Rules.between("headerTimeoutMs", headerTimeoutMs, 10_000, 1, 30_000);
     bodyTimeoutMs = Rules.between("bodyTimeoutMs", bodyTimeoutMs, 30_000, 1, 30_000);
     idleTimeoutMs = Rules.between("idleTimeoutMs", idleTimeoutMs, 30_000, 1, 3_600_000);
+    maxConnections = Rules.between("maxConnections", maxConnections, 0, 0, 1_000_000);
     accessLog = accessLog != null && accessLog;
   }
 }

@@ -11,6 +11,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The data port's connections on one event loop and what each owes: a connection must send its
@@ -31,6 +32,8 @@ final class Connections implements Handler<RoutingContext> {
   private final long bodyTimeoutMs;
   private final long idleTimeoutMs;
   private final Map<HttpConnection, Open> open = new HashMap<>();
+  private final AtomicInteger total;
+  private final int maxConnections;
 
   /** Requests in flight on a connection, and the timer that closes it while it has none. */
   private static final class Open {
@@ -38,21 +41,35 @@ final class Connections implements Handler<RoutingContext> {
     long idleTimer = -1;
   }
 
-  Connections(Vertx vertx, HttpConfig config, Draining draining) {
+  /** {@code total} counts the data port's connections on every event loop. */
+  Connections(Vertx vertx, HttpConfig config, Draining draining, AtomicInteger total) {
     this.vertx = vertx;
     this.draining = draining;
+    this.total = total;
+    this.maxConnections = config.maxConnections();
     this.headerTimeoutMs = config.headerTimeoutMs();
     this.bodyTimeoutMs = config.bodyTimeoutMs();
     this.idleTimeoutMs = config.idleTimeoutMs();
   }
 
-  /** A new connection: it has {@code headerTimeoutMs} to start its first request. */
+  /**
+   * A new connection: it has {@code headerTimeoutMs} to start its first request. Beyond
+   * {@code maxConnections} it is closed at once, before it costs anything more.
+   */
   void opened(HttpConnection connection) {
+    if (total.incrementAndGet() > maxConnections && maxConnections > 0) {
+      total.decrementAndGet();
+      // Once the server has finished setting the connection up: a close from within the
+      // handler that announces it is lost.
+      vertx.runOnContext(now -> connection.close());
+      return;
+    }
     Open state = new Open();
     open.put(connection, state);
     connection.closeHandler(closed -> {
       Open gone = open.remove(connection);
       if (gone != null) {
+        total.decrementAndGet();
         vertx.cancelTimer(gone.idleTimer);
       }
     });

@@ -19,6 +19,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,7 @@ public final class HttpVerticle extends VerticleBase {
   private final QueueSlots slots;
   private final GatewayMetrics metrics;
   private final Draining draining;
+  private final AtomicInteger openConnections;
   private final String version;
   private HttpServer server;
   private Connections connections;
@@ -46,10 +48,11 @@ public final class HttpVerticle extends VerticleBase {
    * instance (0 would give each instance a port of its own).
    */
   public HttpVerticle(GatewayConfig config, int port, ModelRegistry registry, QueueSlots slots,
-      GatewayMetrics metrics, Draining draining, String version) {
+      GatewayMetrics metrics, Draining draining, AtomicInteger openConnections, String version) {
     this.config = config;
     this.port = port;
     this.registry = registry;
+    this.openConnections = openConnections;
     this.slots = slots;
     this.metrics = metrics;
     this.draining = draining;
@@ -58,7 +61,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    connections = new Connections(vertx, config.http(), draining);
+    connections = new Connections(vertx, config.http(), draining, openConnections);
     return vertx.createHttpServer(new HttpServerOptions()
             .setHost(config.http().host())
             .setPort(port)

@@ -101,7 +101,7 @@ class ConfigReaderTest {
     void httpListensOnPort8080OfEveryInterfaceWithOneInstancePerCore() {
       assertThat(config.http()).isEqualTo(new HttpConfig("0.0.0.0", 8080,
           Math.min(64, Runtime.getRuntime().availableProcessors()), 4L * 1024 * 1024, 10_000L,
-          30_000L, 30_000L, false));
+          30_000L, 30_000L, 0, false));
     }
 
     @Test

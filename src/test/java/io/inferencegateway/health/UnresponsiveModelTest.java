@@ -18,6 +18,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,7 @@ class UnresponsiveModelTest {
     registry.serve(silent);
     vertx.eventBus().consumer(silent.statusAddress(), message -> { });
     HttpVerticle http = new HttpVerticle(config, 0, registry, new QueueSlots(4), metrics,
-        new Draining(), "test");
+        new Draining(), new AtomicInteger(), "test");
     ManagementVerticle health = new ManagementVerticle(config, 0, registry, metrics.registry(),
         new Draining(), null, null);
     vertx.deployVerticle(http).compose(id -> vertx.deployVerticle(health))

@@ -17,6 +17,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class InternalErrorTest {
     registry.serve(crashing);
     vertx.eventBus().consumer(crashing.inferAddress(), message -> message.fail(-1, SECRET));
     HttpVerticle http = new HttpVerticle(config, 0, registry, new QueueSlots(4), metrics,
-        new Draining(), "test");
+        new Draining(), new AtomicInteger(), "test");
     vertx.deployVerticle(http).onComplete(ctx.succeeding(id -> {
       client = WebClient.create(vertx, new WebClientOptions()
           .setDefaultHost("127.0.0.1").setDefaultPort(http.actualPort()));
