@@ -24,6 +24,8 @@
 # Needs root. Installs podman, runc, debootstrap and docker-compose with apt-get when missing.
 # There is no systemd here, so podman cannot time health checks: the test runs the container's
 # HEALTHCHECK itself (podman healthcheck run) and reads the status that compose would show.
+# The helpers it shares with src/test/container/container-test.sh are in
+# src/test/container/containers.sh.
 #
 # Environment:
 #   COMPOSE_TEST_KEEP_IMAGE=1   keep the built image as inference-gateway:local (by default it is
@@ -32,10 +34,10 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+TEST_NAME="compose-test"
+TIMINGS_WIDTH=40
 COMPOSE_FILE_PATH=$ROOT/docker-compose.yml
 SUITE=${COMPOSE_TEST_SUITE:-bookworm}
-RUNTIME_BASE=localhost/gateway-runtime-base:17
-BUILD_BASE=localhost/gateway-build-base:17
 PROMETHEUS_BASE=localhost/gateway-prometheus:debian
 # The compose file names the image inference-gateway:local; podman stores it under localhost/.
 IMAGE=localhost/inference-gateway:local
@@ -47,55 +49,15 @@ SCRAPE_TIMEOUT_S=60
 # Past the broken service's start period (read from its container), how long it may take.
 UNHEALTHY_EXTRA_S=40
 INFERENCES=3
-
-TMP=$(mktemp -d /tmp/compose-test.XXXXXX)
-SOCKET=$TMP/podman.sock
-BACKGROUND=()
 SERVICE_PID=""
-TIMINGS=()
-PASSED=0
-FAILED=0
-T_START=$(date +%s%3N)
 
-log() { printf '[compose-test] %s\n' "$*" >&2; }
-now_ms() { date +%s%3N; }
-seconds_since() { local ms=$(( $(now_ms) - $1 )); printf '%d.%d' $((ms / 1000)) $((ms % 1000 / 100)); }
+# shellcheck source=src/test/container/containers.sh
+source "$ROOT/src/test/container/containers.sh"
 
-# Runs "$@" as a named, timed step of the summary.
-step() {
-  local name=$1 started
-  shift
-  started=$(now_ms)
-  log "== $name"
-  "$@"
-  TIMINGS+=("$(printf '%-40s %6ss' "$name" "$(seconds_since "$started")")")
-}
-
-pass() { PASSED=$((PASSED + 1)); log "ok: $*"; }
-fail() {
-  FAILED=$((FAILED + 1))
-  log "FAILED: $*"
-  exit 1
-}
+SOCKET=$TMP/podman.sock
 
 # ---------------------------------------------------------------------------------------------
 # Engine and compose
-
-# The settings podman needs on these machines, for the CLI and the API service alike (the
-# service takes no --runtime or --cgroup-manager flags): crun fails on this cgroup layout, and
-# runc fails on setrlimit unless the default ulimits are empty. A file of the test's own, so the
-# system's configuration stays as it is.
-write_containers_conf() {
-  cat > "$TMP/containers.conf" <<'EOF'
-[containers]
-default_ulimits = []
-
-[engine]
-runtime = "runc"
-cgroup_manager = "cgroupfs"
-EOF
-  export CONTAINERS_CONF=$TMP/containers.conf
-}
 
 # The compose file's variables that change what it runs: the test runs its defaults.
 unset GATEWAY_HTTP_PORT GATEWAY_MANAGEMENT_PORT GATEWAY_CONF_DIR GATEWAY_CONFIG \
@@ -121,14 +83,7 @@ compose_logged() {
 api_get() { curl --silent --fail --max-time 10 --unix-socket "$SOCKET" "http://localhost$1"; }
 
 # ---------------------------------------------------------------------------------------------
-# Cleanup and summary
-
-unmount_rootfs() {
-  local rootfs=$1 mnt
-  for mnt in dev/pts dev/shm dev proc sys; do
-    if mountpoint -q "$rootfs/$mnt" 2>/dev/null; then umount -l "$rootfs/$mnt" || true; fi
-  done
-}
+# Cleanup
 
 # Whatever of the project is left, found by compose's labels.
 project_leftovers() {
@@ -158,83 +113,32 @@ remove_project() {
   done < <(project_leftovers)
 }
 
-# kill_tree PID: PID and every process under it (a base image is made in a subshell).
-kill_tree() {
-  local child
-  for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do kill_tree "$child"; done
-  kill "$1" 2>/dev/null || true
-}
-
-cleanup() {
-  local rc=$? pid rootfs
-  trap - EXIT INT TERM
-  for pid in "${BACKGROUND[@]}"; do
-    kill_tree "$pid"
-  done
-  for pid in "${BACKGROUND[@]}"; do
-    wait "$pid" 2>/dev/null || true
-  done
-  if [[ -n ${ENGINE_READY:-} ]]; then
-    remove_project
-    if [[ -n $SERVICE_PID ]]; then
-      kill "$SERVICE_PID" 2>/dev/null || true
-      wait "$SERVICE_PID" 2>/dev/null || true
-    fi
-    if [[ -n ${IMAGE_BUILT:-} && $IMAGE_BUILT != "${PREVIOUS_IMAGE:-}" \
-          && ${COMPOSE_TEST_KEEP_IMAGE:-0} != 1 ]]; then
-      podman rmi "$IMAGE" >/dev/null 2>&1 || true
-      if [[ -n ${PREVIOUS_IMAGE:-} ]] && podman image exists "$PREVIOUS_IMAGE"; then
-        podman tag "$PREVIOUS_IMAGE" "$IMAGE" >/dev/null 2>&1 || true
-      fi
+# What the exit trap removes: the project, the API service, and the image unless it is to be
+# kept (an earlier inference-gateway:local gets its tag back).
+release_resources() {
+  remove_project
+  if [[ -n $SERVICE_PID ]]; then
+    kill "$SERVICE_PID" 2>/dev/null || true
+    wait "$SERVICE_PID" 2>/dev/null || true
+  fi
+  if [[ -n ${IMAGE_BUILT:-} && $IMAGE_BUILT != "${PREVIOUS_IMAGE:-}" \
+        && ${COMPOSE_TEST_KEEP_IMAGE:-0} != 1 ]]; then
+    podman rmi "$IMAGE" >/dev/null 2>&1 || true
+    if [[ -n ${PREVIOUS_IMAGE:-} ]] && podman image exists "$PREVIOUS_IMAGE"; then
+      podman tag "$PREVIOUS_IMAGE" "$IMAGE" >/dev/null 2>&1 || true
     fi
   fi
-  for rootfs in "$TMP"/rootfs.*; do
-    [[ -d $rootfs ]] && unmount_rootfs "$rootfs"
-  done
-  rm -rf --one-file-system "$TMP"
-
-  echo
-  echo "compose test timings"
-  local line
-  for line in "${TIMINGS[@]}"; do echo "  $line"; done
-  printf '  %-40s %6ss\n' "total" "$(seconds_since "$T_START")"
-  if [[ $rc -ne 0 && $FAILED -eq 0 ]]; then FAILED=1; fi
-  echo "compose-test: $PASSED passed, $FAILED failed"
-  exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 # ---------------------------------------------------------------------------------------------
 # 1. Prerequisites and the engine
 
-apt_install() {
-  if [[ -z ${APT_UPDATED:-} ]]; then
-    apt-get update -qq
-    APT_UPDATED=1
-  fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
-}
-
 prerequisites() {
   [[ $(id -u) == 0 ]] || fail "needs root (rootful podman, debootstrap)"
-  local missing=()
-  command -v curl >/dev/null || missing+=(curl)
-  command -v python3 >/dev/null || missing+=(python3)
-  command -v podman >/dev/null || missing+=(podman)
-  command -v runc >/dev/null || missing+=(runc)
-  command -v debootstrap >/dev/null || missing+=(debootstrap)
-  if ((${#missing[@]})); then
-    log "installing ${missing[*]}"
-    apt_install "${missing[@]}"
-  fi
+  install_missing curl python3 podman runc debootstrap
   # Its recommended docker.io engine is not needed: podman serves the API.
-  if ! command -v docker-compose >/dev/null; then
-    log "installing docker-compose"
-    apt_install --no-install-recommends docker-compose
-  fi
-  write_containers_conf
+  install_lean docker-compose
+  use_podman
   ENGINE_READY=1
   log "engine: $(podman --version), runtime $(podman info --format '{{.Host.OCIRuntime.Name}}')," \
     "cgroups $(podman info --format '{{.Host.CgroupManager}}');" \
@@ -270,51 +174,8 @@ api_service() {
 # ---------------------------------------------------------------------------------------------
 # 2. Images
 
-debian_mirror() {
-  local mirror=""
-  if [[ -r /etc/apt/sources.list.d/debian.sources ]]; then
-    mirror=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources)
-  fi
-  if [[ -z $mirror && -r /etc/apt/sources.list ]]; then
-    mirror=$(awk '$1 == "deb" && $0 !~ /security/ {
-                for (i = 2; i <= NF; i++) if ($i ~ /^(https?|file):/) { print $i; exit } }' \
-             /etc/apt/sources.list)
-  fi
-  [[ -n $mirror ]] || fail "no Debian mirror found in the apt sources"
-  printf '%s' "$mirror"
-}
-
 # Prometheus's storage, writable by the user the official image runs as (nobody).
 prepare_prometheus_rootfs() { install -d -o 65534 -g 65534 "$1/prometheus"; }
-
-# make_base IMAGE PACKAGES PREPARE [--change ...]: debootstrap a minimal Debian with PACKAGES,
-# run PREPARE (a function, or "") on it, and import it with the given changes.
-make_base() {
-  local image=$1 packages=$2 prepare=$3 mirror rootfs logfile
-  shift 3
-  mirror=$(debian_mirror)
-  rootfs=$(mktemp -d "$TMP/rootfs.XXXXXX")
-  logfile=$TMP/debootstrap-${image##*/}.log
-  # The log is edited so that the mirror's address does not end up in it.
-  if ! debootstrap --variant=minbase --include="$packages" "$SUITE" "$rootfs" "$mirror" 2>&1 \
-      | sed "s#${mirror}#<mirror>#g" > "$logfile"; then
-    tail -20 "$logfile" >&2
-    unmount_rootfs "$rootfs"
-    return 1
-  fi
-  # Keep the mirror's address and the package downloads out of the image.
-  : > "$rootfs/etc/apt/sources.list"
-  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/cache/apt/*.bin \
-         "$rootfs"/var/lib/apt/lists/* "$rootfs"/debootstrap
-  [[ -z $prepare ]] || "$prepare" "$rootfs"
-  tar -C "$rootfs" --numeric-owner -c . \
-    | podman import --quiet \
-        --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-        --change 'ENV LANG=C.UTF-8' \
-        "$@" \
-        - "$image" >/dev/null
-  rm -rf --one-file-system "$rootfs"
-}
 
 # The official prom/prometheus image's layout: runs as nobody in /prometheus (a volume, its
 # storage), config at /etc/prometheus/prometheus.yml, web and API on 0.0.0.0:9090.
@@ -328,58 +189,22 @@ PROMETHEUS_CHANGES=(
 )
 
 base_images() {
-  local made=() pid status=0
-  if ! podman image exists "$RUNTIME_BASE"; then
-    log "debootstrap $RUNTIME_BASE"
-    make_base "$RUNTIME_BASE" openjdk-17-jre-headless,curl,ca-certificates "" \
-      --change 'CMD ["/bin/bash"]' &
-    BACKGROUND+=($!)
-    made+=("$RUNTIME_BASE")
-  fi
-  if ! podman image exists "$BUILD_BASE"; then
-    log "debootstrap $BUILD_BASE"
-    make_base "$BUILD_BASE" openjdk-17-jdk-headless,maven,ca-certificates "" \
-      --change 'CMD ["/bin/bash"]' &
-    BACKGROUND+=($!)
-    made+=("$BUILD_BASE")
-  fi
-  if ! podman image exists "$PROMETHEUS_BASE"; then
-    log "debootstrap $PROMETHEUS_BASE"
-    make_base "$PROMETHEUS_BASE" prometheus prepare_prometheus_rootfs "${PROMETHEUS_CHANGES[@]}" &
-    BACKGROUND+=($!)
-    made+=("$PROMETHEUS_BASE")
-  fi
-  if ((${#made[@]} == 0)); then
+  start_java_bases
+  start_base "$PROMETHEUS_BASE" prometheus prepare_prometheus_rootfs "${PROMETHEUS_CHANGES[@]}"
+  if ((${#BASES_MADE[@]} == 0)); then
     log "cached: $RUNTIME_BASE, $BUILD_BASE, $PROMETHEUS_BASE"
   fi
-  # All at once: debootstrap waits on downloads and dpkg more than on the CPU.
-  for pid in "${BACKGROUND[@]}"; do
-    wait "$pid" || status=1
-  done
-  BACKGROUND=()
-  ((status == 0)) || fail "could not make the base images"
+  wait_bases
   local version
   version=$(podman run --rm "$PROMETHEUS_BASE" --version 2>&1 | head -1)
   [[ $version == prometheus* ]] || fail "$PROMETHEUS_BASE does not run prometheus: $version"
-  pass "base images ready${made:+ (made ${made[*]})}; $PROMETHEUS_BASE: $version"
+  pass "base images ready${BASES_MADE:+ (made ${BASES_MADE[*]})}; $PROMETHEUS_BASE: $version"
 }
 
 build_image() {
   PREVIOUS_IMAGE=$(podman image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)
-  # docker format keeps HEALTHCHECK. Without layers the build leaves no image but its result.
-  # The trust store (HTTPS may pass a proxy only the host trusts) and the Maven repository
-  # exist only while RUN steps run; the image has neither.
-  local args=(--format docker --layers=false
-              --build-arg "BUILD_IMAGE=$BUILD_BASE" --build-arg "RUNTIME_IMAGE=$RUNTIME_BASE")
-  if [[ -f /etc/ssl/certs/java/cacerts ]]; then
-    args+=(-v /etc/ssl/certs/java/cacerts:/etc/ssl/certs/java/cacerts:ro)
-  fi
-  mkdir -p "$HOME/.m2/repository"
-  args+=(-v "$HOME/.m2/repository:/root/.m2/repository")
-  if ! podman build "${args[@]}" -t "$IMAGE" -f "$ROOT/Dockerfile" "$ROOT" > "$TMP/build.log" 2>&1; then
-    tail -40 "$TMP/build.log" >&2
-    fail "image build"
-  fi
+  # Without layers the build leaves no image but its result.
+  build_gateway_image --layers=false "${BASE_BUILD_ARGS[@]}"
   IMAGE_BUILT=$(podman image inspect --format '{{.Id}}' "$IMAGE")
   # Compose asks the API for the name the compose file gives; it must find this image.
   api_get "/images/inference-gateway:local/json" > "$TMP/image.json" \
@@ -390,31 +215,6 @@ build_image() {
 # ---------------------------------------------------------------------------------------------
 # Helpers for the running stack
 
-# Five distinct ports that can be bound on 127.0.0.1, below the ephemeral range (a port in that
-# range may be taken at any moment as the local end of some connection, which makes publishing
-# fail), chosen by one process so that none is handed out twice.
-free_ports() {
-  python3 - "$1" <<'EOF' || fail "no free ports found"
-import random, socket, sys
-count = int(sys.argv[1])
-low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
-held = []
-for port in random.sample(range(20000, max(low, 20200)), 100):
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", port))
-    except OSError:
-        s.close()
-        continue
-    held.append(s)
-    if len(held) == count:
-        break
-else:
-    raise SystemExit(1)
-print(*[s.getsockname()[1] for s in held])
-EOF
-}
-
 # The container of a service.
 service_container() {
   local id
@@ -423,44 +223,10 @@ service_container() {
   printf '%s' "$id"
 }
 
-show_logs() {
-  log "--- logs of $1"
-  podman logs "$1" 2>&1 | tail -40 >&2 || true
-}
-
-# http METHOD URL [BODY]: prints the status code, leaves the body in $TMP/body.
-http() {
-  local method=$1 url=$2 body=${3:-}
-  local args=(--silent --max-time 10 --output "$TMP/body" --write-out '%{http_code}' -X "$method")
-  [[ -n $body ]] && args+=(-H 'content-type: application/json' --data "$body")
-  # On a refused connection curl still writes 000 as the code.
-  curl "${args[@]}" "$url" || true
-}
-
-health_status() { podman inspect --format '{{.State.Health.Status}}' "$1"; }
-
 # The health status the Docker API reports, which is what `docker-compose ps` shows.
 api_health_status() {
   api_get "/containers/$1/json" \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["State"]["Health"]["Status"])'
-}
-
-# One run of the container's HEALTHCHECK; its exit status (0 healthy, 1 unhealthy).
-probe() { podman healthcheck run "$1" >/dev/null 2>&1; }
-
-IRIS_REQUEST='{"inputs":[{"name":"input","datatype":"FP32","shape":[1,4],"data":[1.4,0.2,5.1,3.5]}]}'
-
-# expect_inference PORT MODEL REQUEST
-expect_inference() {
-  local port=$1 model=$2 request=$3 code
-  code=$(http POST "http://127.0.0.1:$port/v2/models/$model/infer" "$request")
-  [[ $code == 200 ]] || fail "$model inference answered $code: $(head -c 300 "$TMP/body")"
-  python3 - "$TMP/body" "$model" <<'EOF' || fail "$model inference body: $(head -c 300 "$TMP/body")"
-import json, sys
-body = json.load(open(sys.argv[1]))
-assert body["model_name"] == sys.argv[2], body
-assert body["outputs"] and body["outputs"][0]["data"], body
-EOF
 }
 
 # await SECONDS COMMAND...: runs COMMAND every second until it succeeds; fails after SECONDS.

@@ -18,6 +18,7 @@
 # installs podman, runc, debootstrap, docker-compose and prometheus (for promtool) with apt-get
 # when missing. With podman the build borrows the host's Java trust store (HTTPS may pass a
 # proxy only the host trusts) and the host's Maven repository; the Dockerfile needs neither.
+# The helpers it shares with src/test/compose/compose-test.sh are in containers.sh, beside it.
 #
 # Environment:
 #   CONTAINER_TEST_BASES=public   build on the Dockerfile's default bases instead (needs a registry)
@@ -27,227 +28,73 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+TEST_NAME="container-test"
 SUITE=${CONTAINER_TEST_SUITE:-bookworm}
-RUNTIME_BASE=localhost/gateway-runtime-base:17
-BUILD_BASE=localhost/gateway-build-base:17
 RUN_ID=$$
 IMAGE=localhost/inference-gateway:container-test-$RUN_ID
 OK_NAME=gateway-test-ok-$RUN_ID
 BROKEN_NAME=gateway-test-broken-$RUN_ID
 # The Dockerfile's HEALTHCHECK start period; the unhealthy test has to probe past it.
 START_PERIOD_S=20
-
-TMP=$(mktemp -d /tmp/container-test.XXXXXX)
 CONTAINERS=()
-BACKGROUND=()
-TIMINGS=()
-PASSED=0
-FAILED=0
-T_START=$(date +%s%3N)
 
-log() { printf '[container-test] %s\n' "$*" >&2; }
-now_ms() { date +%s%3N; }
-seconds_since() { local ms=$(( $(now_ms) - $1 )); printf '%d.%d' $((ms / 1000)) $((ms % 1000 / 100)); }
+# shellcheck source=src/test/container/containers.sh
+source "$ROOT/src/test/container/containers.sh"
 
-# Runs "$@" as a named, timed step of the summary.
-step() {
-  local name=$1 started
-  shift
-  started=$(now_ms)
-  log "== $name"
-  "$@"
-  TIMINGS+=("$(printf '%-38s %6ss' "$name" "$(seconds_since "$started")")")
-}
-
-pass() { PASSED=$((PASSED + 1)); log "ok: $*"; }
-fail() {
-  FAILED=$((FAILED + 1))
-  log "FAILED: $*"
-  exit 1
-}
-
-# ---------------------------------------------------------------------------------------------
-# Cleanup and summary
-
-unmount_rootfs() {
-  local rootfs=$1 mnt
-  for mnt in dev/pts dev/shm dev proc sys; do
-    if mountpoint -q "$rootfs/$mnt" 2>/dev/null; then umount -l "$rootfs/$mnt" || true; fi
-  done
-}
-
-cleanup() {
-  local rc=$? pid container rootfs
-  trap - EXIT INT TERM
-  for pid in "${BACKGROUND[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${BACKGROUND[@]}"; do
-    wait "$pid" 2>/dev/null || true
-  done
+# What the exit trap removes: the containers, the image, and the layers of its build.
+release_resources() {
+  local container
   for container in "${CONTAINERS[@]}"; do
     engine rm -f -t 0 "$container" >/dev/null 2>&1 || true
   done
-  if [[ -n ${ENGINE_READY:-} ]]; then
-    if [[ ${CONTAINER_TEST_KEEP_IMAGE:-0} == 1 ]]; then
-      engine tag "$IMAGE" localhost/inference-gateway:container-test >/dev/null 2>&1 || true
-    fi
-    engine rmi "$IMAGE" >/dev/null 2>&1 || true
-    # The build stage and its layers: every image the build added.
-    if [[ -f $TMP/images-before && ${CONTAINER_TEST_KEEP_IMAGE:-0} != 1 ]]; then
-      local added
-      added=$(engine images -a -q --no-trunc | sort | comm -13 "$TMP/images-before" -)
-      if [[ -n $added ]]; then
-        # shellcheck disable=SC2086
-        engine rmi -f $added >/dev/null 2>&1 || true
-      fi
+  if [[ ${CONTAINER_TEST_KEEP_IMAGE:-0} == 1 ]]; then
+    engine tag "$IMAGE" localhost/inference-gateway:container-test >/dev/null 2>&1 || true
+  fi
+  engine rmi "$IMAGE" >/dev/null 2>&1 || true
+  # The build stage and its layers: every image the build added.
+  if [[ -f $TMP/images-before && ${CONTAINER_TEST_KEEP_IMAGE:-0} != 1 ]]; then
+    local added
+    added=$(engine images -a -q --no-trunc | sort | comm -13 "$TMP/images-before" -)
+    if [[ -n $added ]]; then
+      # shellcheck disable=SC2086
+      engine rmi -f $added >/dev/null 2>&1 || true
     fi
   fi
-  for rootfs in "$TMP"/rootfs.*; do
-    [[ -d $rootfs ]] && unmount_rootfs "$rootfs"
-  done
-  rm -rf --one-file-system "$TMP"
-
-  echo
-  echo "container test timings"
-  local line
-  for line in "${TIMINGS[@]}"; do echo "  $line"; done
-  printf '  %-38s %6ss\n' "total" "$(seconds_since "$T_START")"
-  if [[ $rc -ne 0 && $FAILED -eq 0 ]]; then FAILED=1; fi
-  echo "container-test: $PASSED passed, $FAILED failed"
-  exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 # ---------------------------------------------------------------------------------------------
-# Engine
-
-ENGINE=()
-IS_PODMAN=0
-engine() { "${ENGINE[@]}" "$@"; }
-
-apt_install() {
-  if [[ -z ${APT_UPDATED:-} ]]; then
-    apt-get update -qq
-    APT_UPDATED=1
-  fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
-}
+# Prerequisites and the engine
 
 prerequisites() {
-  local missing=()
-  command -v curl >/dev/null || missing+=(curl)
-  command -v python3 >/dev/null || missing+=(python3)
+  local commands=(curl python3)
   if command -v docker >/dev/null && timeout 20 docker info >/dev/null 2>&1; then
     ENGINE=(docker)
+    IS_PODMAN=0
   else
-    command -v podman >/dev/null || missing+=(podman)
-    command -v runc >/dev/null || missing+=(runc)
-    ENGINE=(podman --runtime runc --cgroup-manager cgroupfs)
-    IS_PODMAN=1
+    commands+=(podman runc)
+    use_podman
   fi
   if [[ ${CONTAINER_TEST_BASES:-local} == local ]]; then
-    command -v debootstrap >/dev/null || missing+=(debootstrap)
+    commands+=(debootstrap)
   fi
-  if ((${#missing[@]})); then
-    log "installing ${missing[*]}"
-    apt_install "${missing[@]}"
-  fi
+  install_missing "${commands[@]}"
   # docker-compose only validates the file here: its recommended docker.io engine is not needed.
-  if ! command -v docker-compose >/dev/null; then
-    log "installing docker-compose"
-    apt_install --no-install-recommends docker-compose
-  fi
-  if ! command -v promtool >/dev/null; then
-    log "installing prometheus (for promtool)"
-    apt_install --no-install-recommends prometheus
-  fi
-  if ((IS_PODMAN)); then
-    # Without this, runc fails on setrlimit in these sandboxes.
-    if [[ ! -e /etc/containers/containers.conf ]]; then
-      mkdir -p /etc/containers
-      printf '[containers]\ndefault_ulimits = []\n' > /etc/containers/containers.conf
-    elif ! grep -q '^default_ulimits' /etc/containers/containers.conf; then
-      cp /etc/containers/containers.conf "$TMP/containers.conf"
-      printf '\n[containers]\ndefault_ulimits = []\n' >> "$TMP/containers.conf"
-      export CONTAINERS_CONF=$TMP/containers.conf
-    fi
-  fi
+  install_lean docker-compose
+  install_lean promtool prometheus
   ENGINE_READY=1
   log "engine: ${ENGINE[*]} ($(engine --version))"
-}
-
-image_exists() {
-  if ((IS_PODMAN)); then engine image exists "$1"; else engine image inspect "$1" >/dev/null 2>&1; fi
 }
 
 # ---------------------------------------------------------------------------------------------
 # 1. Base images from Debian packages
 
-debian_mirror() {
-  local mirror=""
-  if [[ -r /etc/apt/sources.list.d/debian.sources ]]; then
-    mirror=$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources)
-  fi
-  if [[ -z $mirror && -r /etc/apt/sources.list ]]; then
-    mirror=$(awk '$1 == "deb" && $0 !~ /security/ {
-                for (i = 2; i <= NF; i++) if ($i ~ /^(https?|file):/) { print $i; exit } }' \
-             /etc/apt/sources.list)
-  fi
-  [[ -n $mirror ]] || fail "no Debian mirror found in the apt sources"
-  printf '%s' "$mirror"
-}
-
-# make_base IMAGE PACKAGES: debootstrap a minimal Debian with PACKAGES and import it.
-make_base() {
-  local image=$1 packages=$2 mirror rootfs logfile
-  mirror=$(debian_mirror)
-  rootfs=$(mktemp -d "$TMP/rootfs.XXXXXX")
-  logfile=$TMP/debootstrap-${image##*/}.log
-  # The log is edited so that the mirror's address does not end up in it.
-  if ! debootstrap --variant=minbase --include="$packages" "$SUITE" "$rootfs" "$mirror" 2>&1 \
-      | sed "s#${mirror}#<mirror>#g" > "$logfile"; then
-    tail -20 "$logfile" >&2
-    unmount_rootfs "$rootfs"
-    return 1
-  fi
-  # Keep the mirror's address and the package downloads out of the image.
-  : > "$rootfs/etc/apt/sources.list"
-  rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/cache/apt/*.bin \
-         "$rootfs"/var/lib/apt/lists/* "$rootfs"/debootstrap
-  tar -C "$rootfs" --numeric-owner -c . \
-    | engine import \
-        --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-        --change 'ENV LANG=C.UTF-8' \
-        --change 'CMD ["/bin/bash"]' \
-        - "$image" >/dev/null
-  rm -rf --one-file-system "$rootfs"
-}
-
 base_images() {
-  local missing=() pid status=0
-  image_exists "$RUNTIME_BASE" \
-    || missing+=("$RUNTIME_BASE:openjdk-17-jre-headless,curl,ca-certificates")
-  image_exists "$BUILD_BASE" \
-    || missing+=("$BUILD_BASE:openjdk-17-jdk-headless,maven,ca-certificates")
-  if ((${#missing[@]} == 0)); then
+  start_java_bases
+  if ((${#BASES_MADE[@]} == 0)); then
     log "cached: $RUNTIME_BASE, $BUILD_BASE"
     return
   fi
-  # Both at once: debootstrap waits on downloads and dpkg more than on the CPU.
-  local entry
-  for entry in "${missing[@]}"; do
-    log "debootstrap ${entry%:*} (${entry##*:})"
-    make_base "${entry%:*}" "${entry##*:}" &
-    BACKGROUND+=($!)
-  done
-  for pid in "${BACKGROUND[@]}"; do
-    wait "$pid" || status=1
-  done
-  BACKGROUND=()
-  ((status == 0)) || fail "could not make the base images"
+  wait_bases
   pass "base images $RUNTIME_BASE and $BUILD_BASE made"
 }
 
@@ -257,22 +104,10 @@ base_images() {
 build_image() {
   local args=()
   if [[ ${CONTAINER_TEST_BASES:-local} == local ]]; then
-    args+=(--build-arg "BUILD_IMAGE=$BUILD_BASE" --build-arg "RUNTIME_IMAGE=$RUNTIME_BASE")
-  fi
-  if ((IS_PODMAN)); then
-    # docker format keeps HEALTHCHECK. The two volumes exist only while RUN steps run.
-    args+=(--format docker)
-    if [[ -f /etc/ssl/certs/java/cacerts ]]; then
-      args+=(-v /etc/ssl/certs/java/cacerts:/etc/ssl/certs/java/cacerts:ro)
-    fi
-    mkdir -p "$HOME/.m2/repository"
-    args+=(-v "$HOME/.m2/repository:/root/.m2/repository")
+    args=("${BASE_BUILD_ARGS[@]}")
   fi
   engine images -a -q --no-trunc | sort > "$TMP/images-before"
-  if ! engine build "${args[@]}" -t "$IMAGE" -f "$ROOT/Dockerfile" "$ROOT" > "$TMP/build.log" 2>&1; then
-    tail -40 "$TMP/build.log" >&2
-    fail "image build"
-  fi
+  build_gateway_image "${args[@]}"
   # podman keeps the HEALTHCHECK at .HealthCheck, docker at .Config.Healthcheck.
   engine image inspect "$IMAGE" > "$TMP/image.json"
   python3 - "$TMP/image.json" <<'EOF' || fail "the image has no HEALTHCHECK probing /health"
@@ -294,25 +129,6 @@ EOF
 # ---------------------------------------------------------------------------------------------
 # Helpers for running containers
 
-# A port that can be bound on 127.0.0.1, below the ephemeral range: a port in that range may be
-# taken at any moment as the local end of some connection, which then makes publishing fail.
-free_port() {
-  python3 - <<'EOF' || fail "no free port found"
-import random, socket
-low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
-for port in random.sample(range(20000, max(low, 20100)), 50):
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        print(port)
-        break
-else:
-    raise SystemExit(1)
-EOF
-}
-
 # start NAME PORT MANAGEMENT_PORT [run options...]: the data port and the management port.
 start() {
   local name=$1 port=$2 management=$3
@@ -322,20 +138,6 @@ start() {
   engine run -d --name "$name" -p "127.0.0.1:$port:8080" -p "127.0.0.1:$management:8081" "$@" \
     "$IMAGE" > "$TMP/run-$name.log" 2>&1 \
     || { cat "$TMP/run-$name.log" >&2; fail "could not start $name"; }
-}
-
-show_logs() {
-  log "--- logs of $1"
-  engine logs "$1" 2>&1 | tail -40 >&2 || true
-}
-
-# http METHOD URL [BODY]: prints the status code, leaves the body in $TMP/body.
-http() {
-  local method=$1 url=$2 body=${3:-}
-  local args=(--silent --max-time 10 --output "$TMP/body" --write-out '%{http_code}' -X "$method")
-  [[ -n $body ]] && args+=(-H 'content-type: application/json' --data "$body")
-  # On a refused connection curl still writes 000 as the code.
-  curl "${args[@]}" "$url" || true
 }
 
 # wait_health NAME MANAGEMENT_PORT WANTED TIMEOUT_S: polls /health until it answers WANTED.
@@ -358,40 +160,7 @@ wait_health() {
   fail "$name: /health did not answer $wanted within $timeout s (last: $code)"
 }
 
-health_status() { engine inspect --format '{{.State.Health.Status}}' "$1"; }
-
-# One run of the image's HEALTHCHECK; its exit status. Docker runs the checks on its own timer,
-# so there the status is awaited instead (it stays 'starting' until the first check passes,
-# or until the start period is over and the retries have failed).
-probe() {
-  if ((IS_PODMAN)); then
-    engine healthcheck run "$1" >/dev/null 2>&1
-  else
-    local status="" waited
-    for ((waited = 0; waited < 30; waited++)); do
-      status=$(health_status "$1")
-      [[ $status == starting ]] || break
-      sleep 1
-    done
-    [[ $status == healthy ]]
-  fi
-}
-
-IRIS_REQUEST='{"inputs":[{"name":"input","datatype":"FP32","shape":[1,4],"data":[1.4,0.2,5.1,3.5]}]}'
 MLP_REQUEST='{"inputs":[{"name":"input","datatype":"FP32","shape":[1,16],"data":[0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1.0,1.1,1.2,1.3,1.4,1.5,1.6]}]}'
-
-# expect_inference PORT MODEL REQUEST
-expect_inference() {
-  local port=$1 model=$2 request=$3 code
-  code=$(http POST "http://127.0.0.1:$port/v2/models/$model/infer" "$request")
-  [[ $code == 200 ]] || fail "$model inference answered $code: $(head -c 300 "$TMP/body")"
-  python3 - "$TMP/body" "$model" <<'EOF' || fail "$model inference body: $(head -c 300 "$TMP/body")"
-import json, sys
-body = json.load(open(sys.argv[1]))
-assert body["model_name"] == sys.argv[2], body
-assert body["outputs"] and body["outputs"][0]["data"], body
-EOF
-}
 
 # ---------------------------------------------------------------------------------------------
 # 3-5. The containers
@@ -403,12 +172,8 @@ BROKEN_MANAGEMENT=""
 BROKEN_STARTED=""
 
 start_containers() {
-  # Four distinct free ports, from one process so that none is handed out twice.
-  read -r OK_PORT OK_MANAGEMENT BROKEN_PORT BROKEN_MANAGEMENT < <(python3 -c '
-import socket
-socks = [socket.socket() for _ in range(4)]
-for s in socks: s.bind(("127.0.0.1", 0))
-print(*[s.getsockname()[1] for s in socks])')
+  read -r OK_PORT OK_MANAGEMENT BROKEN_PORT BROKEN_MANAGEMENT < <(free_ports 4) || true
+  [[ -n $BROKEN_MANAGEMENT ]] || fail "no four free ports on 127.0.0.1"
   # Both start now, so the broken one's start period runs out while the healthy one is tested.
   # Read-only root: the gateway may write only to java.io.tmpdir (/tmp), as the Dockerfile says.
   start "$OK_NAME" "$OK_PORT" "$OK_MANAGEMENT" --read-only --tmpfs /tmp:rw,exec,mode=1777

@@ -39,6 +39,8 @@ final class Connections implements Handler<RoutingContext> {
   private static final class Open {
     int inFlight;
     long idleTimer = -1;
+    /** Opened beyond {@code maxConnections}. */
+    boolean refused;
   }
 
   /** {@code total} counts the data port's connections on every event loop. */
@@ -53,23 +55,23 @@ final class Connections implements Handler<RoutingContext> {
   }
 
   /**
-   * A new connection: it has {@code headerTimeoutMs} to start its first request. Beyond
-   * {@code maxConnections} it is closed at once, before it costs anything more.
+   * A new connection: it has {@code headerTimeoutMs} to start its first request. One beyond
+   * {@code maxConnections} is refused: its first request is answered 503 and the connection
+   * closed, and if it sends none it is closed at that timeout like any other.
    */
   void opened(HttpConnection connection) {
-    if (total.incrementAndGet() > maxConnections && maxConnections > 0) {
-      total.decrementAndGet();
-      // Once the server has finished setting the connection up: a close from within the
-      // handler that announces it is lost.
-      vertx.runOnContext(now -> connection.close());
-      return;
-    }
     Open state = new Open();
+    state.refused = maxConnections > 0 && total.incrementAndGet() > maxConnections;
+    if (state.refused) {
+      total.decrementAndGet();
+    }
     open.put(connection, state);
     connection.closeHandler(closed -> {
       Open gone = open.remove(connection);
       if (gone != null) {
-        total.decrementAndGet();
+        if (!gone.refused && maxConnections > 0) {
+          total.decrementAndGet();
+        }
         vertx.cancelTimer(gone.idleTimer);
       }
     });
@@ -82,6 +84,13 @@ final class Connections implements Handler<RoutingContext> {
     HttpServerRequest request = ctx.request();
     HttpConnection connection = request.connection();
     Open state = open.get(connection);
+    if (state != null && state.refused) {
+      ctx.addEndHandler(ended -> connection.close());
+      ctx.response().putHeader(HttpHeaders.CONNECTION, CLOSE);
+      ErrorReplies.send(ctx, 503, "the gateway takes at most " + maxConnections
+          + " connections at once; retry later");
+      return;
+    }
     if (state != null) {
       vertx.cancelTimer(state.idleTimer);
       state.inFlight++;
