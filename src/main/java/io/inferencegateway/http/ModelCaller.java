@@ -9,13 +9,9 @@ import io.inferencegateway.model.RequestFailure;
 import io.inferencegateway.model.ServedModel;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.TimeUnit;
@@ -112,24 +108,6 @@ final class ModelCaller {
     ErrorReplies.send(ctx, failure);
   }
 
-  /** A body that must hold one JSON object; refused with the reason when it does not. */
-  static JsonObject jsonBody(Buffer body) {
-    if (body == null || body.length() == 0) {
-      throw RequestFailure.badRequest("the request has no body; expected a JSON object");
-    }
-    Object json;
-    try {
-      json = Json.decodeValue(body);
-    } catch (DecodeException e) {
-      throw RequestFailure.badRequest("the body is not valid JSON: " + firstLine(e));
-    }
-    if (!(json instanceof JsonObject object)) {
-      throw RequestFailure.badRequest("the body must be a JSON object, not "
-          + (json instanceof JsonArray ? "an array" : "a single value"));
-    }
-    return object;
-  }
-
   private static long positive(String text, String rule) {
     try {
       long value = Long.parseLong(text);
@@ -140,11 +118,5 @@ final class ModelCaller {
       // refused below
     }
     throw RequestFailure.badRequest(rule + ", got \"" + text + "\"");
-  }
-
-  private static String firstLine(Exception e) {
-    String message = String.valueOf(e.getMessage());
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
   }
 }

@@ -1,11 +1,16 @@
 package io.inferencegateway.http;
 
+import io.inferencegateway.codec.Classification;
+import io.inferencegateway.codec.InferBodies;
+import io.inferencegateway.codec.InferJson;
+import io.inferencegateway.codec.InferJson.InferBody;
+import io.inferencegateway.codec.RawInput;
+import io.inferencegateway.codec.RequestedOutput;
 import io.inferencegateway.config.OutputKind;
 import io.inferencegateway.config.PredictMapping;
 import io.inferencegateway.health.Draining;
 import io.inferencegateway.health.ModelHealthChecks;
 import io.inferencegateway.health.ModelProbe;
-import io.inferencegateway.http.InferJson.InferBody;
 import io.inferencegateway.model.Cancellation;
 import io.inferencegateway.model.InferRequest;
 import io.inferencegateway.model.InferResult;
@@ -24,9 +29,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
@@ -145,9 +148,8 @@ final class OipRoutes {
     InferRequest request;
     boolean binaryOutputs;
     try {
-      body = InferJson.read(bytes, jsonLength, new BinaryInputs(bytes, binaryStart))
-          .orElseGet(() -> treeBody(bytes, jsonLength, binaryStart));
-      binaryOutputs = binaryDataOutput(body.parameters());
+      body = InferBodies.read(bytes, jsonLength, binaryStart);
+      binaryOutputs = InferBodies.binaryDataOutput(body.parameters());
       request = new InferRequest(AccessLog.requestId(ctx), body.inputs(), body.outputNames(),
           AccessLog.arrivalNanos(ctx), caller.deadlineNanos(ctx, body.parameters()),
           new Cancellation());
@@ -256,90 +258,6 @@ final class OipRoutes {
           + ", larger than the body's " + bodyLength + " bytes");
     }
     return (int) length;
-  }
-
-  /** The request's {@code binary_data_output}: whether outputs go in binary unless they say. */
-  private static boolean binaryDataOutput(JsonObject parameters) {
-    Object value = parameters == null ? null : parameters.getValue("binary_data_output");
-    if (value != null && !(value instanceof Boolean)) {
-      throw RequestFailure.badRequest("parameter 'binary_data_output' must be true or false, got "
-          + value);
-    }
-    return Boolean.TRUE.equals(value);
-  }
-
-  /** Any body the streaming reader did not take: read as a tree, and refused with the reason. */
-  private static InferBody treeBody(byte[] bytes, int jsonLength, int binaryStart) {
-    JsonObject body = ModelCaller.jsonBody(Buffer.buffer(bytes).slice(0, jsonLength));
-    String id = responseId(body);
-    BinaryInputs binary = new BinaryInputs(bytes, binaryStart);
-    List<Tensor> inputs = inputs(body, binary);
-    binary.requireAllTaken();
-    return new InferBody(id, inputs, requestedOutputs(body), parameters(body));
-  }
-
-  private static List<Tensor> inputs(JsonObject body, BinaryInputs binary) {
-    Object inputsField = body.getValue("inputs");
-    if (inputsField == null) {
-      throw RequestFailure.badRequest("the request has no 'inputs'");
-    }
-    if (!(inputsField instanceof JsonArray inputs) || inputs.isEmpty()) {
-      throw RequestFailure.badRequest("'inputs' must be a non-empty array");
-    }
-    List<Tensor> tensors = new ArrayList<>(inputs.size());
-    Set<String> names = new HashSet<>();
-    for (int i = 0; i < inputs.size(); i++) {
-      if (!(inputs.getValue(i) instanceof JsonObject input)) {
-        throw RequestFailure.badRequest("inputs[" + i + "] must be an object");
-      }
-      Tensor tensor = TensorJson.read(input, "inputs[" + i + "]", binary);
-      if (!names.add(tensor.name())) {
-        throw RequestFailure.badRequest("input '" + tensor.name() + "' is given twice");
-      }
-      tensors.add(tensor);
-    }
-    return tensors;
-  }
-
-  private static List<RequestedOutput> requestedOutputs(JsonObject body) {
-    Object field = body.getValue("outputs");
-    if (field == null) {
-      return List.of();
-    }
-    if (!(field instanceof JsonArray outputs)) {
-      throw RequestFailure.badRequest("'outputs' must be an array");
-    }
-    List<RequestedOutput> requested = new ArrayList<>(outputs.size());
-    Set<String> names = new HashSet<>();
-    for (int i = 0; i < outputs.size(); i++) {
-      if (!(outputs.getValue(i) instanceof JsonObject output)) {
-        throw RequestFailure.badRequest("outputs[" + i + "] must be an object");
-      }
-      String name = TensorJson.requireString(output, "name", "outputs[" + i + "]");
-      if (!names.add(name)) {
-        throw RequestFailure.badRequest("output '" + name + "' is asked for twice");
-      }
-      requested.add(RequestedOutput.of(name, output.getValue("parameters"),
-          "output '" + name + "'"));
-    }
-    return requested;
-  }
-
-  /** The request's {@code parameters} object, if it has one. */
-  private static JsonObject parameters(JsonObject body) {
-    Object parameters = body.getValue("parameters");
-    if (parameters != null && !(parameters instanceof JsonObject)) {
-      throw RequestFailure.badRequest("'parameters' must be an object");
-    }
-    return (JsonObject) parameters;
-  }
-
-  private static String responseId(JsonObject body) {
-    Object id = body.getValue("id");
-    if (id != null && !(id instanceof String)) {
-      throw RequestFailure.badRequest("'id' must be a string");
-    }
-    return (String) id;
   }
 
   private void withStatus(RoutingContext ctx, BiConsumer<ServedModel, ModelStatus> then) {

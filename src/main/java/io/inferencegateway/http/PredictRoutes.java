@@ -1,5 +1,6 @@
 package io.inferencegateway.http;
 
+import io.inferencegateway.codec.InferBodies;
 import io.inferencegateway.model.Cancellation;
 import io.inferencegateway.model.PredictRequest;
 import io.inferencegateway.model.PredictResult;
@@ -42,7 +43,7 @@ final class PredictRoutes {
     PredictRequest request;
     try {
       request = new PredictRequest(AccessLog.requestId(ctx),
-          instances(ModelCaller.jsonBody(decoding.body(ctx))),
+          instances(InferBodies.jsonObject(decoding.body(ctx))),
           AccessLog.arrivalNanos(ctx), caller.deadlineNanos(ctx, null), new Cancellation());
     } catch (RequestFailure e) {
       caller.refuse(ctx, model, e);

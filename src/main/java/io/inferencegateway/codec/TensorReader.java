@@ -1,4 +1,4 @@
-package io.inferencegateway.http;
+package io.inferencegateway.codec;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;

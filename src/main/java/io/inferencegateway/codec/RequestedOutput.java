@@ -1,4 +1,4 @@
-package io.inferencegateway.http;
+package io.inferencegateway.codec;
 
 import io.inferencegateway.model.RequestFailure;
 import io.vertx.core.json.JsonObject;
@@ -8,7 +8,7 @@ import io.vertx.core.json.JsonObject;
  * {@code binary_data} (null when it does not say), {@code classification} the number of top
  * classes asked for instead of the tensor (0 for the tensor itself).
  */
-record RequestedOutput(String name, Boolean binary, int classification) {
+public record RequestedOutput(String name, Boolean binary, int classification) {
 
   /** An output entry's {@code parameters}, checked. */
   static RequestedOutput of(String name, Object parameters, String where) {
@@ -32,7 +32,7 @@ record RequestedOutput(String name, Boolean binary, int classification) {
   }
 
   /** Whether this output goes back in binary, given the request's {@code binary_data_output}. */
-  boolean binary(boolean byDefault) {
+  public boolean binary(boolean byDefault) {
     return binary != null ? binary : byDefault;
   }
 }

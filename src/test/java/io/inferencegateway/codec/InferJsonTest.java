@@ -1,8 +1,8 @@
-package io.inferencegateway.http;
+package io.inferencegateway.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.inferencegateway.http.InferJson.InferBody;
+import io.inferencegateway.codec.InferJson.InferBody;
 import io.inferencegateway.model.DataType;
 import io.inferencegateway.model.Tensor;
 import io.vertx.core.buffer.Buffer;

@@ -1,4 +1,4 @@
-package io.inferencegateway.http;
+package io.inferencegateway.codec;
 
 import io.inferencegateway.model.DataType;
 import io.inferencegateway.model.RequestFailure;

@@ -1,4 +1,4 @@
-package io.inferencegateway.http;
+package io.inferencegateway.codec;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -27,18 +27,18 @@ import java.util.Set;
  * recognise as well-formed in that order is left to {@link TensorJson}, which reads any order and
  * words every error.
  */
-final class InferJson {
+public final class InferJson {
 
   private static final JsonFactory FACTORY = new JsonFactory();
   /** Only the small {@code parameters} object is read as a tree. */
   private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
 
   /** What an infer body asks for; {@code id} and {@code parameters} are null when absent. */
-  record InferBody(String id, List<Tensor> inputs, List<RequestedOutput> outputs,
+  public record InferBody(String id, List<Tensor> inputs, List<RequestedOutput> outputs,
       JsonObject parameters) {
 
     /** The names of the outputs asked for, empty for all of them. */
-    List<String> outputNames() {
+    public List<String> outputNames() {
       List<String> names = new ArrayList<>(outputs.size());
       outputs.forEach(output -> names.add(output.name()));
       return names;
@@ -46,7 +46,7 @@ final class InferJson {
   }
 
   /** A response body; {@code jsonLength} is -1 unless binary outputs follow the JSON. */
-  record InferReply(Buffer body, int jsonLength) {
+  public record InferReply(Buffer body, int jsonLength) {
   }
 
   private InferJson() {
@@ -76,7 +76,7 @@ final class InferJson {
    * The response: model name and version, id and outputs, in the protocol's order; the outputs
    * marked in {@code binary} follow the JSON in the binary encoding.
    */
-  static InferReply write(String model, String version, String id, List<Tensor> outputs,
+  public static InferReply write(String model, String version, String id, List<Tensor> outputs,
       boolean[] binary) {
     ByteArrayBuilder bytes = new ByteArrayBuilder(256);
     List<byte[]> encoded = new ArrayList<>(0);

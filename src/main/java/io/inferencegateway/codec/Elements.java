@@ -1,4 +1,4 @@
-package io.inferencegateway.http;
+package io.inferencegateway.codec;
 
 import ai.onnxruntime.platform.Fp16Conversions;
 import io.inferencegateway.model.DataType;

@@ -1,4 +1,4 @@
-package io.inferencegateway.http;
+package io.inferencegateway.codec;
 
 import io.inferencegateway.model.DataType;
 import io.inferencegateway.model.RequestFailure;
@@ -14,12 +14,12 @@ import java.util.stream.IntStream;
  * best first. A tensor of rank 2 or more is a batch: its first dimension stays and the rest is
  * one row of classes per entry.
  */
-final class Classification {
+public final class Classification {
 
   private Classification() {
   }
 
-  static Tensor top(Tensor output, int count, List<String> labels) {
+  public static Tensor top(Tensor output, int count, List<String> labels) {
     DataType type = output.datatype();
     if (type == DataType.BOOL || type == DataType.BYTES) {
       throw RequestFailure.badRequest("output '" + output.name() + "' is " + type

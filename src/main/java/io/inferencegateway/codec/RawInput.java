@@ -1,4 +1,4 @@
-package io.inferencegateway.http;
+package io.inferencegateway.codec;
 
 import io.inferencegateway.model.DataType;
 import io.inferencegateway.model.ModelSignature;
@@ -13,12 +13,12 @@ import java.util.Arrays;
  * out from the byte count; when the first dimension and one other are free, the first is a batch
  * of one. A BYTES body is one element.
  */
-final class RawInput {
+public final class RawInput {
 
   private RawInput() {
   }
 
-  static Tensor tensor(ModelSignature signature, byte[] body) {
+  public static Tensor tensor(ModelSignature signature, byte[] body) {
     if (signature.inputs().size() != 1) {
       throw RequestFailure.badRequest("a raw binary request (Inference-Header-Content-Length: 0) "
           + "needs a model with exactly one input; this one has " + signature.inputs().size());
