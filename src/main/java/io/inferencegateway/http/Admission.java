@@ -51,7 +51,8 @@ final class Admission implements PlatformHandler {
     model.admit();
     ctx.addEndHandler(ended -> model.answered());
     // Clients such as curl -d label any body a form; inference bodies are JSON or binary
-    // tensors, never forms, and the body handler would parse a form's fields with limits of its own.
+    // tensors, never forms, and the body handler would parse a form's fields with limits of
+    // its own.
     String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
     if (type != null && (type.startsWith(FORM) || type.startsWith(MULTIPART))) {
       ctx.request().headers().remove(HttpHeaders.CONTENT_TYPE);

@@ -17,10 +17,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The data port's connections on one event loop and what each owes: a connection must send its
  * first request's headers within {@code headerTimeoutMs} and may then sit idle between requests
  * for {@code idleTimeoutMs}; a request's body must be whole within {@code bodyTimeoutMs} of its
- * headers, or it is answered 408 and its connection closed. While the gateway drains, every
- * answer says {@code Connection: close}, and {@link #closeIdle} closes the connections with no
- * request in flight, so none that has sent nothing holds the exit. Single-threaded: every method
- * runs on the event loop that owns the connections.
+ * headers, or it is answered 408 and its connection closed. A connection beyond
+ * {@code maxConnections}, counted over every event loop, has its first request answered 503 and
+ * is closed. While the gateway drains, every answer says {@code Connection: close}, and
+ * {@link #closeIdle} closes the connections with no request in flight, so none that has sent
+ * nothing holds the exit. Single-threaded: every method runs on the event loop that owns the
+ * connections.
  */
 final class Connections implements Handler<RoutingContext> {
 
@@ -86,7 +88,9 @@ final class Connections implements Handler<RoutingContext> {
     Open state = open.get(connection);
     if (state != null && state.refused) {
       ctx.addEndHandler(ended -> connection.close());
-      ctx.response().putHeader(HttpHeaders.CONNECTION, CLOSE);
+      // An overload that a retry on a fresh connection may get past.
+      ctx.response().putHeader(HttpHeaders.CONNECTION, CLOSE)
+          .putHeader(HttpHeaders.RETRY_AFTER, "1");
       ErrorReplies.send(ctx, 503, "the gateway takes at most " + maxConnections
           + " connections at once; retry later");
       return;

@@ -64,7 +64,8 @@ final class TensorBatch {
       }
       inputs.add(new Tensor(input.name(), input.datatype(), shape, data));
     }
-    return new InferRequest(first.requestId(), inputs, first.outputs(), first.arrivalNanos(), first.deadlineNanos(),
+    return new InferRequest(first.requestId(), inputs, first.outputs(), first.arrivalNanos(),
+        first.deadlineNanos(),
         first.cancellation());
   }
 
