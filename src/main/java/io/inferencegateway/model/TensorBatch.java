@@ -65,8 +65,7 @@ final class TensorBatch {
       inputs.add(new Tensor(input.name(), input.datatype(), shape, data));
     }
     return new InferRequest(first.requestId(), inputs, first.outputs(), first.arrivalNanos(),
-        first.deadlineNanos(),
-        first.cancellation());
+        first.deadlineNanos(), first.cancellation());
   }
 
   /**
