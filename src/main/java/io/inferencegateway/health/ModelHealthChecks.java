@@ -2,6 +2,7 @@ package io.inferencegateway.health;
 
 import io.inferencegateway.model.ModelRegistry;
 import io.inferencegateway.model.ModelStatus;
+import io.inferencegateway.model.ServedModel;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -12,6 +13,7 @@ import io.vertx.ext.healthchecks.CheckResult;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import java.util.List;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -91,16 +93,32 @@ public final class ModelHealthChecks {
         .collect(Collectors.joining(", "));
   }
 
-  /** Asks whichever deployment the name routes to when the check runs. */
+  /**
+   * Asks every version the name serves when the check runs: UP when all are healthy. The data
+   * is the status of the version a URL without one reaches, with each version's state beside it
+   * when there are several.
+   */
   private static Handler<Promise<Status>> procedure(ModelProbe probe, ModelRegistry registry,
       String name, Predicate<ModelStatus> healthy) {
-    return promise -> registry.serving(name).ifPresentOrElse(
-        model -> probe.status(model).onSuccess(status -> {
-          JsonObject data = StatusJson.of(status, registry.failedLoad(name));
-          promise.tryComplete(healthy.test(status) ? Status.OK(data) : Status.KO(data));
-        }),
+    return promise -> {
+      List<ServedModel> versions = registry.versions(name);
+      if (versions.isEmpty()) {
         // Unloaded between the check's start and this procedure: nothing left to be unhealthy.
-        () -> promise.tryComplete(Status.OK()));
+        promise.tryComplete(Status.OK());
+        return;
+      }
+      ServedModel reached = registry.serving(name).orElse(versions.get(versions.size() - 1));
+      Future.all(versions.stream().map(probe::status).toList()).onSuccess(all -> {
+        List<ModelStatus> statuses = all.list();
+        JsonObject data = StatusJson.of(statuses.get(versions.indexOf(reached)),
+            registry.failedLoad(name));
+        if (versions.size() > 1) {
+          data.put("versions", StatusJson.versions(statuses));
+        }
+        promise.tryComplete(statuses.stream().allMatch(healthy)
+            ? Status.OK(data) : Status.KO(data));
+      });
+    };
   }
 
   private static HealthCheckHandler handler(HealthChecks checks) {

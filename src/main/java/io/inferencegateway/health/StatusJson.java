@@ -4,7 +4,9 @@ import io.inferencegateway.model.ModelRegistry;
 import io.inferencegateway.model.ModelState;
 import io.inferencegateway.model.ModelStatus;
 import io.inferencegateway.model.TensorSpec;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -43,6 +45,18 @@ final class StatusJson {
         .put("outputs", TensorSpec.toJson(loaded.signature().outputs()))
         .put("running", loaded.running()));
     return json;
+  }
+
+  /** Each version's state, and its error when it has one. */
+  static JsonArray versions(List<ModelStatus> statuses) {
+    JsonArray versions = new JsonArray();
+    for (ModelStatus status : statuses) {
+      JsonObject version = new JsonObject().put("version", status.version())
+          .put(STATE, status.state().name());
+      status.error().ifPresent(error -> version.put(ERROR, error));
+      versions.add(version);
+    }
+    return versions;
   }
 
   /** The data of a procedure that failed to run: the model is taken as not answering. */

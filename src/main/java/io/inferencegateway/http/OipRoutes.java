@@ -101,7 +101,8 @@ final class OipRoutes {
     withStatus(ctx, (model, status) -> status.loaded().ifPresentOrElse(
         loaded -> sendJson(ctx, new JsonObject()
             .put("name", model.name())
-            .put("versions", new JsonArray().add(model.version()))
+            .put("versions", new JsonArray(registry.versions(model.name()).stream()
+                .map(ServedModel::version).toList()))
             .put("platform", PLATFORM)
             .put("inputs", TensorSpec.toJson(loaded.signature().inputs()))
             .put("outputs", TensorSpec.toJson(loaded.signature().outputs()))),

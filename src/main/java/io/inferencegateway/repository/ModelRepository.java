@@ -3,6 +3,7 @@ package io.inferencegateway.repository;
 import io.inferencegateway.config.ConfigException;
 import io.inferencegateway.config.ConfigReader;
 import io.inferencegateway.config.ModelConfig;
+import io.inferencegateway.config.VersionPolicy;
 import io.inferencegateway.model.ModelRegistry;
 import io.inferencegateway.model.ModelState;
 import io.inferencegateway.model.ModelStatus;
@@ -18,21 +19,26 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads, reloads and unloads models while the gateway serves. A load puts the new deployment
- * beside the one serving, switches the name to it once it is ready, lets the old one answer what
- * it was given, then stops it; a load that fails leaves the old deployment serving. An unload
- * stops routing to the model, waits for its answers, then stops it: later requests get 404.
+ * Loads, reloads and unloads models while the gateway serves. A load puts each new deployment
+ * beside the one serving its version, switches the version to it once it is ready, lets the old
+ * one answer what it was given, then stops it; a load that fails leaves what served serving. A
+ * model given no file is served from the repository folder {@code models/<name>/<version>/},
+ * at the versions its policy picks. An unload stops routing to every version of the model, waits
+ * for their answers, then stops them: later requests get 404.
  */
 public final class ModelRepository {
 
@@ -66,21 +72,31 @@ public final class ModelRepository {
 
   /**
    * Serves a configured model at start: routed to at once, so probes see it LOADING, and
-   * completed when it has loaded or failed to.
+   * completed when every version has loaded or failed to.
    */
   public Future<Void> start(ModelConfig config) {
     known.put(config.name(), config);
-    ServedModel model = registry.prepare(config);
-    registry.serve(model);
-    return deployer.deploy(model)
-        .onSuccess(deployment -> deployments.put(model.key(), deployment))
-        .mapEmpty();
+    List<ModelConfig> versions = config.fromFolder() ? versionsOf(config) : List.of(config);
+    if (versions.isEmpty()) {
+      String reason = "no version folder with a " + MODEL_FILE + " in " + modelFolder(config
+          .name());
+      LOG.error("Model {} is not served: {}", config.name(), reason);
+      registry.failedLoad(config.name(), new ModelRegistry.FailedLoad("", reason));
+      return Future.succeededFuture();
+    }
+    return Future.join(versions.stream().map(version -> {
+      ServedModel model = registry.prepare(version);
+      registry.serve(model);
+      return deployer.deploy(model)
+          .onSuccess(deployment -> deployments.put(model.key(), deployment));
+    }).toList()).mapEmpty();
   }
 
   /**
    * Loads {@code name}: its known configuration with {@code override}'s keys laid over it, or,
-   * for a model not known yet, the highest version folder of the repository layout. Fails with a
-   * {@link RequestFailure} saying why; the deployment serving the name, if any, serves on.
+   * for a model not known yet, its repository folder. With a file, that file is the one version
+   * served; from the folder, the versions the policy picks are. Fails with a
+   * {@link RequestFailure} saying why; what served the name serves on.
    */
   public Future<Void> load(String name, JsonObject override) {
     ModelConfig config;
@@ -90,36 +106,82 @@ public final class ModelRepository {
       return Future.failedFuture(e);
     }
     return exclusively(name, () -> {
-      ServedModel model = registry.prepare(config);
-      long start = System.nanoTime();
-      return deployer.deploy(model).compose(deployment -> {
-        ModelStatus status = model.runtime().status();
-        if (status.state() != ModelState.READY) {
-          String reason = status.error().orElse(status.state().name());
-          registry.failedLoad(name, new ModelRegistry.FailedLoad(config.version(), reason));
-          LOG.warn("Model {} version {} failed to load; {}", name, config.version(),
-              registry.serving(name).map(old -> "version " + old.version() + " serves on")
-                  .orElse("the model is not served"));
-          return deployer.undeploy(deployment).transform(done -> Future.failedFuture(
-              RequestFailure.badRequest("model '" + name + "' version " + config.version()
-                  + " failed to load: " + reason)));
-        }
-        deployments.put(model.key(), deployment);
-        known.put(name, config);
-        registry.failedLoad(name, null);
-        Optional<ServedModel> old = registry.serve(model);
-        LOG.info("Model {} version {} serves, {} ms after the load began", name,
-            config.version(), (System.nanoTime() - start) / 1_000_000);
-        return old.map(this::retire).orElse(Future.succeededFuture());
-      });
+      Future<Void> loaded = config.fromFolder() ? sync(name, config, versionsOf(config))
+          : deploy(config).compose(model -> retireAll(registry.versions(name).stream()
+              .filter(other -> other != model).toList()));
+      return loaded.onSuccess(done -> known.put(name, config));
     });
   }
 
   /**
-   * Scans the repository folder every {@code seconds}: a model folder whose highest complete
-   * version differs from the one served is loaded at that version, and a served model whose
-   * folder has gone is unloaded. A version folder counts once it holds a {@code model.onnx};
-   * a version that failed to load is not retried until another appears.
+   * Serves exactly {@code wanted} for a folder model: deploys the versions not served yet, then
+   * retires the ones no longer wanted. Fails when a wanted version does not load.
+   */
+  private Future<Void> sync(String name, ModelConfig template, List<ModelConfig> wanted) {
+    if (wanted.isEmpty()) {
+      return Future.failedFuture(RequestFailure.badRequest("model '" + name + "' has no "
+          + "version folder with a " + MODEL_FILE + " in " + modelFolder(name)
+          + " that its version policy picks"));
+    }
+    Set<String> versions = new HashSet<>();
+    wanted.forEach(version -> versions.add(version.version()));
+    List<String> failures = new ArrayList<>();
+    Future<Void> deployed = Future.succeededFuture();
+    for (ModelConfig version : wanted) {
+      boolean served = registry.versions(name).stream()
+          .anyMatch(model -> model.version().equals(version.version()));
+      if (!served) {
+        deployed = deployed.compose(done -> deploy(version)
+            .transform(result -> {
+              if (result.failed()) {
+                failures.add(result.cause().getMessage());
+              }
+              return Future.<Void>succeededFuture();
+            }));
+      }
+    }
+    return deployed
+        .compose(done -> retireAll(registry.versions(name).stream()
+            .filter(model -> !versions.contains(model.version())).toList()))
+        .compose(done -> failures.isEmpty() ? Future.<Void>succeededFuture()
+            : Future.failedFuture(RequestFailure.badRequest(String.join("; ", failures))));
+  }
+
+  /**
+   * Deploys one version beside what serves; once it is ready it takes the version over and the
+   * deployment it replaces is retired. A version that does not load is recorded and stopped.
+   */
+  private Future<ServedModel> deploy(ModelConfig config) {
+    String name = config.name();
+    ServedModel model = registry.prepare(config);
+    long start = System.nanoTime();
+    return deployer.deploy(model).compose(deployment -> {
+      ModelStatus status = model.runtime().status();
+      if (status.state() != ModelState.READY) {
+        String reason = status.error().orElse(status.state().name());
+        registry.failedLoad(name, new ModelRegistry.FailedLoad(config.version(), reason));
+        LOG.warn("Model {} version {} failed to load; {}", name, config.version(),
+            registry.serving(name).map(old -> "version " + old.version() + " serves on")
+                .orElse("the model is not served"));
+        return deployer.undeploy(deployment).transform(done -> Future.failedFuture(
+            RequestFailure.badRequest("model '" + name + "' version " + config.version()
+                + " failed to load: " + reason)));
+      }
+      deployments.put(model.key(), deployment);
+      registry.failedLoad(name, null);
+      Optional<ServedModel> old = registry.serve(model);
+      LOG.info("Model {} version {} serves, {} ms after the load began", name, config.version(),
+          (System.nanoTime() - start) / 1_000_000);
+      return old.map(this::retire).orElse(Future.succeededFuture()).map(model);
+    });
+  }
+
+  /**
+   * Scans the repository folder every {@code seconds}: each model folder is served at the
+   * versions its policy picks among its complete version folders (its latest when the model is
+   * not configured from the folder), and a served model whose folder has gone is unloaded. A
+   * version folder counts once it holds a {@code model.onnx}; a version that failed to load is
+   * not retried until the folder changes otherwise.
    */
   public void poll(long seconds) {
     vertx.setPeriodic(seconds * 1000, tick -> vertx.executeBlocking(this::scan, false)
@@ -128,41 +190,66 @@ public final class ModelRepository {
             failure.getMessage())));
   }
 
-  /** Every model folder's highest complete version, by name. */
-  private Map<String, String> scan() throws IOException {
-    Map<String, String> found = new TreeMap<>();
+  /** Every model folder's complete versions, by name. */
+  private Map<String, List<String>> scan() throws IOException {
+    Map<String, List<String>> found = new TreeMap<>();
     Path models = folder.resolve("models");
     if (!Files.isDirectory(models)) {
       return found;
     }
     try (Stream<Path> names = Files.list(models)) {
-      names.filter(Files::isDirectory).forEach(path -> highestVersion(path)
-          .ifPresent(version -> found.put(path.getFileName().toString(), version)));
+      names.filter(Files::isDirectory).forEach(path -> {
+        List<String> versions = versionFolders(path);
+        if (!versions.isEmpty()) {
+          found.put(path.getFileName().toString(), versions);
+        }
+      });
     }
     return found;
   }
 
-  private void apply(Map<String, String> found) {
-    found.forEach((name, version) -> {
-      boolean served = registry.serving(name).filter(model -> model.version().equals(version))
-          .isPresent();
-      boolean failedBefore = registry.failedLoad(name)
-          .filter(failure -> failure.version().equals(version)).isPresent();
-      if (!served && !failedBefore && !busy.contains(name)) {
-        LOG.info("Repository folder: loading model {} version {}", name, version);
-        load(name, new JsonObject().put("version", version).put("path",
-            folder.resolve("models").resolve(name).resolve(version).resolve(MODEL_FILE)
-                .toString()))
-            .onFailure(failure -> LOG.warn("Repository folder: {}", failure.getMessage()));
+  private void apply(Map<String, List<String>> found) {
+    found.forEach((name, present) -> {
+      ModelConfig template;
+      try {
+        template = folderTemplate(name);
+      } catch (RequestFailure e) {
+        return;
       }
+      List<String> wanted = new ArrayList<>(template.versionPolicy().choose(present));
+      registry.failedLoad(name).ifPresent(failure -> wanted.remove(failure.version()));
+      Set<String> served = new HashSet<>();
+      registry.versions(name).forEach(model -> served.add(model.version()));
+      if (wanted.isEmpty() || served.equals(new HashSet<>(wanted)) || busy.contains(name)) {
+        return;
+      }
+      LOG.info("Repository folder: serving model {} at versions {}", name, wanted);
+      exclusively(name, () -> sync(name, template, wanted.stream()
+          .map(version -> template.at(version, versionFile(name, version))).toList())
+          .onSuccess(done -> known.put(name, template)))
+          .onFailure(failure -> LOG.warn("Repository folder: {}", failure.getMessage()));
     });
     registry.all().stream()
         .filter(model -> !found.containsKey(model.name()) && fromFolder(model))
-        .forEach(model -> {
-          LOG.info("Repository folder: model {} is gone; unloading it", model.name());
-          unload(model.name()).onFailure(failure -> LOG.warn("Repository folder: {}",
+        .map(ServedModel::name).distinct()
+        .forEach(name -> {
+          LOG.info("Repository folder: model {} is gone; unloading it", name);
+          unload(name).onFailure(failure -> LOG.warn("Repository folder: {}",
               failure.getMessage()));
         });
+  }
+
+  /**
+   * What the folder serves of {@code name}: its known configuration without a file of its own,
+   * so that its policy (its latest version when it had a file) picks among the folders.
+   */
+  private ModelConfig folderTemplate(String name) {
+    JsonObject entry = Optional.ofNullable(known.get(name)).map(ConfigReader::json)
+        .orElseGet(JsonObject::new);
+    entry.remove("path");
+    entry.remove("version");
+    entry.put("name", name);
+    return parse(name, entry);
   }
 
   /** Whether the model's file lies in the repository folder, which then decides its fate. */
@@ -171,20 +258,21 @@ public final class ModelRepository {
         .normalize());
   }
 
-  /** Stops serving {@code name} once it has answered what it was given. */
+  /** Stops serving every version of {@code name} once they have answered what they were given. */
   public Future<Void> unload(String name) {
-    if (registry.serving(name).isEmpty()) {
+    if (registry.versions(name).isEmpty()) {
       return Future.failedFuture(RequestFailure.notFound("unknown model '" + name + "'"));
     }
-    return exclusively(name, () -> registry.serving(name)
-        .map(model -> {
-          registry.withdraw(model);
-          registry.failedLoad(name, null);
-          LOG.info("Model {} version {} is unloading", name, model.version());
-          return retire(model);
-        })
-        .orElseGet(() -> Future.failedFuture(
-            RequestFailure.notFound("unknown model '" + name + "'"))));
+    return exclusively(name, () -> {
+      List<ServedModel> versions = registry.versions(name);
+      if (versions.isEmpty()) {
+        return Future.failedFuture(RequestFailure.notFound("unknown model '" + name + "'"));
+      }
+      versions.forEach(registry::withdraw);
+      registry.failedLoad(name, null);
+      LOG.info("Model {} is unloading", name);
+      return retireAll(versions);
+    });
   }
 
   /**
@@ -195,14 +283,16 @@ public final class ModelRepository {
   public JsonArray index(boolean readyOnly) {
     JsonArray index = new JsonArray();
     new TreeMap<>(known).forEach((name, config) -> {
-      Optional<ServedModel> serving = registry.serving(name);
-      JsonObject entry = serving.map(ModelRepository::entry)
-          .orElseGet(() -> entry(name, config.version(), "UNAVAILABLE", "unloaded"));
-      if (!readyOnly || "READY".equals(entry.getString("state"))) {
-        index.add(entry);
+      List<JsonObject> entries = new ArrayList<>();
+      registry.versions(name).forEach(model -> entries.add(entry(model)));
+      if (entries.isEmpty()) {
+        entries.add(entry(name, config.version(), "UNAVAILABLE", "unloaded"));
       }
-      registry.failedLoad(name).filter(failure -> !readyOnly).ifPresent(failure ->
-          index.add(entry(name, failure.version(), "UNAVAILABLE", failure.reason())));
+      registry.failedLoad(name).ifPresent(failure ->
+          entries.add(entry(name, failure.version(), "UNAVAILABLE", failure.reason())));
+      entries.stream()
+          .filter(entry -> !readyOnly || "READY".equals(entry.getString("state")))
+          .forEach(index::add);
     });
     return index;
   }
@@ -222,6 +312,13 @@ public final class ModelRepository {
         .put("reason", reason);
   }
 
+  private Future<Void> retireAll(List<ServedModel> models) {
+    return Future.join(models.stream().map(model -> {
+      registry.withdraw(model);
+      return retire(model);
+    }).toList()).mapEmpty();
+  }
+
   /** Waits for the answers a deployment owes, then stops it. */
   private Future<Void> retire(ServedModel model) {
     Promise<Void> drained = Promise.promise();
@@ -234,8 +331,8 @@ public final class ModelRepository {
             .map(deployer::undeploy).orElse(Future.succeededFuture()))
         .onSuccess(done -> {
           LOG.info("Model {} version {} has stopped", model.name(), model.version());
-          if (registry.serving(model.name()).filter(next -> next.version()
-              .equals(model.version())).isEmpty()) {
+          if (registry.versions(model.name()).stream()
+              .noneMatch(next -> next.version().equals(model.version()))) {
             model.runtime().unpublishState();
           }
         });
@@ -254,7 +351,7 @@ public final class ModelRepository {
   }
 
   /** Runs one operation on a name at a time; a second one meanwhile is refused. */
-  private Future<Void> exclusively(String name, java.util.function.Supplier<Future<Void>> task) {
+  private Future<Void> exclusively(String name, Supplier<Future<Void>> task) {
     if (!busy.add(name)) {
       return Future.failedFuture(RequestFailure.badRequest("model '" + name
           + "' is already being loaded or unloaded; retry when that is done"));
@@ -268,21 +365,39 @@ public final class ModelRepository {
     return done.onComplete(finished -> busy.remove(name));
   }
 
+  /**
+   * The configuration a load uses: the known one, or for a model not known yet its repository
+   * folder, with the override's keys laid over it. A version given without a file names that
+   * version's folder.
+   */
   private ModelConfig configFor(String name, JsonObject override) {
     JsonObject entry = Optional.ofNullable(known.get(name)).map(ConfigReader::json)
         .orElseGet(JsonObject::new);
     if (override != null) {
       entry.mergeIn(override, true);
+      if (override.containsKey("versionPolicy")) {
+        // A policy is one choice: the override's replaces the old, never adds to it, and
+        // serves from the folder unless the override names a file too.
+        entry.put("versionPolicy", override.getValue("versionPolicy"));
+        if (!override.containsKey("path")) {
+          entry.remove("path");
+          entry.remove("version");
+        }
+      }
     }
     entry.put("name", name);
-    if (!entry.containsKey("path")) {
-      Path versions = folder.resolve("models").resolve(name);
-      String version = highestVersion(versions).orElseThrow(() -> RequestFailure.badRequest(
-          "model '" + name + "' is not configured, and " + versions + " holds no version "
-              + "folder with a " + MODEL_FILE));
-      entry.put("version", version).put("path", versions.resolve(version).resolve(MODEL_FILE)
-          .toString());
+    if (!entry.containsKey("path") && override != null && override.containsKey("version")) {
+      entry.put("path", versionFile(name, entry.getValue("version").toString()).toString());
     }
+    // A file of its own replaces a policy the model had, unless the override sets one.
+    if (entry.containsKey("path")
+        && (override == null || !override.containsKey("versionPolicy"))) {
+      entry.remove("versionPolicy");
+    }
+    return parse(name, entry);
+  }
+
+  private ModelConfig parse(String name, JsonObject entry) {
     try {
       return ConfigReader.parseModel(entry, folder);
     } catch (ConfigException | DecodeException e) {
@@ -290,19 +405,35 @@ public final class ModelRepository {
     }
   }
 
-  /** The largest numbered version folder holding a model file. */
-  private static Optional<String> highestVersion(Path versions) {
+  /** The versions of a folder model its policy picks, each as the entry for its file. */
+  private List<ModelConfig> versionsOf(ModelConfig template) {
+    return template.versionPolicy().choose(versionFolders(modelFolder(template.name())))
+        .stream().map(version -> template.at(version, versionFile(template.name(), version)))
+        .toList();
+  }
+
+  private Path modelFolder(String name) {
+    return folder.resolve("models").resolve(name).toAbsolutePath().normalize();
+  }
+
+  private Path versionFile(String name, String version) {
+    return modelFolder(name).resolve(version).resolve(MODEL_FILE);
+  }
+
+  /** The numbered version folders holding a model file, in {@link VersionPolicy#ORDER}. */
+  private static List<String> versionFolders(Path versions) {
     if (!Files.isDirectory(versions)) {
-      return Optional.empty();
+      return List.of();
     }
     try (Stream<Path> folders = Files.list(versions)) {
       return folders
           .filter(path -> path.getFileName().toString().matches("\\d{1,18}"))
           .filter(path -> Files.isRegularFile(path.resolve(MODEL_FILE)))
           .map(path -> path.getFileName().toString())
-          .max(Comparator.comparingLong(Long::parseLong));
+          .sorted(VersionPolicy.ORDER)
+          .toList();
     } catch (IOException e) {
-      return Optional.empty();
+      return List.of();
     }
   }
 }

@@ -25,7 +25,10 @@ class ConfigDocumentationTest {
 
   private static final Path BASE = Path.of("/srv/gateway/conf");
   /** The least configuration there is: keys given here are the required ones. */
-  private static final Set<String> GIVEN = Set.of("models[].name", "models[].path");
+  private static final Set<String> GIVEN = Set.of("models[].name");
+  /** Keys whose absence means something of its own, which the README says after "none". */
+  private static final Set<String> NONE = Set.of("models[].path",
+      "models[].versionPolicy.all", "models[].versionPolicy.specific");
   private static final String MODEL_KEY = "models[].";
   private static final int CORES = Runtime.getRuntime().availableProcessors();
 
@@ -43,7 +46,12 @@ class ConfigDocumentationTest {
     for (ConfigSchema.Key key : ConfigSchema.keys()) {
       String documented = rows.get(key.path()).get(0);
       Object value = valueAt(defaults, key.path());
-      if (key.path().equals("models[].batching.enabled")) {
+      if (NONE.contains(key.path())) {
+        assertThat(documented).as(key.path()).startsWith("none");
+      } else if (key.path().equals("models[].versionPolicy.latest")) {
+        assertThat(VersionPolicy.latestOne().latest()).isEqualTo(1);
+        assertThat(documented).as(key.path()).startsWith("`1`");
+      } else if (key.path().equals("models[].batching.enabled")) {
         assertThat(value).as("left to the model").isNull();
         assertThat(documented).as(key.path()).startsWith("on when");
       } else if (GIVEN.contains(key.path()) || value == null) {

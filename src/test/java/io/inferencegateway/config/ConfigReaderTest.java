@@ -119,7 +119,7 @@ class ConfigReaderTest {
     @Test
     void modelIsVersionOneWithDefaultInstancesAndOnnxSettingsAndNoPredictMapping() {
       assertThat(config.models()).containsExactly(
-          new ModelConfig("m", "1", BASE.resolve("m.onnx"), null, null, null, null));
+          new ModelConfig("m", "1", BASE.resolve("m.onnx"), null, null, null, null, null));
     }
 
     @Test
@@ -219,9 +219,27 @@ class ConfigReaderTest {
     }
 
     @Test
-    void modelMissingPathIsRejected() {
-      JsonObject json = config(new JsonObject().put("name", "m"));
-      assertThat(parseRejection(json)).isEqualTo("models[0].path: required but missing");
+    void aModelWithoutAPathIsServedFromTheRepositoryFolderAtItsLatestVersion() {
+      ModelConfig model = ConfigReader.parse(config(new JsonObject().put("name", "m")), BASE)
+          .models().get(0);
+      assertThat(model.fromFolder()).isTrue();
+      assertThat(model.versionPolicy()).isEqualTo(new VersionPolicy(1, null, null));
+      assertThat(model.versionPolicy().choose(List.of("1", "2", "10"))).containsExactly("10");
+    }
+
+    @Test
+    void versionPoliciesPickTheirVersions() {
+      List<String> present = List.of("1", "2", "3");
+      assertThat(new VersionPolicy(2, null, null).choose(present)).containsExactly("2", "3");
+      assertThat(new VersionPolicy(null, true, null).choose(present)).isEqualTo(present);
+      assertThat(new VersionPolicy(null, null, List.of("1", "3", "9")).choose(present))
+          .containsExactly("1", "3");
+      assertThat(parseRejection(config(new JsonObject().put("name", "m")
+          .put("versionPolicy", new JsonObject().put("latest", 1).put("all", true)))))
+          .isEqualTo("models[0].versionPolicy: give only one of latest, all and specific");
+      assertThat(parseRejection(config(model("m", "m.onnx")
+          .put("versionPolicy", new JsonObject().put("all", true)))))
+          .startsWith("models[0].versionPolicy: applies to models served from the repository");
     }
 
     @Test
@@ -286,8 +304,6 @@ class ConfigReaderTest {
     void nullForARequiredKeyCountsAsMissing() {
       assertThat(parseRejection(config(model("m", "a.onnx").putNull("name"))))
           .isEqualTo("models[0].name: required but missing");
-      assertThat(parseRejection(config(model("m", "a.onnx").putNull("path"))))
-          .isEqualTo("models[0].path: required but missing");
     }
 
     @Test
@@ -307,7 +323,7 @@ class ConfigReaderTest {
     void typoInModelIsRejectedByName() {
       JsonObject json = config(model("m", "a.onnx"), model("n", "b.onnx").put("instnaces", 2));
       assertThat(parseRejection(json)).isEqualTo("models[1]: unknown key \"instnaces\" "
-          + "(allowed: batching, instances, name, onnx, path, predict, version)");
+          + "(allowed: batching, instances, name, onnx, path, predict, version, versionPolicy)");
     }
 
     @Test
@@ -502,8 +518,8 @@ class ConfigReaderTest {
           "GATEWAY_MODELS_0_VERSION", "7",
           "GATEWAY_MODELS_0_PATH", "other/a.onnx"));
       assertThat(config.models()).containsExactly(
-          new ModelConfig("a", "7", BASE.resolve("other/a.onnx"), null, null, null, null),
-          new ModelConfig("b", "1", BASE.resolve("b.onnx"), 3, null, null, null));
+          new ModelConfig("a", "7", BASE.resolve("other/a.onnx"), null, null, null, null, null),
+          new ModelConfig("b", "1", BASE.resolve("b.onnx"), 3, null, null, null, null));
     }
 
     @Test
