@@ -386,7 +386,7 @@ public final class ModelRepository {
       }
     }
     entry.put("name", name);
-    if (!entry.containsKey("path") && override != null && override.containsKey("version")) {
+    if (override != null && override.containsKey("version") && !override.containsKey("path")) {
       entry.put("path", versionFile(name, entry.getValue("version").toString()).toString());
     }
     // A file of its own replaces a policy the model had, unless the override sets one.

@@ -110,8 +110,10 @@ class RepositoryApiTest {
   @Order(4)
   void aCorruptVersionLeavesTheOldOneServingAndShowsInTheIndex() throws Exception {
     Map<String, Integer> answers = underLoad("mlp", () -> {
+      // A version without a path names its folder: models/mlp/3, whose file is corrupt.
       HttpResponse<Buffer> load = repository("/v2/repository/models/mlp/load",
-          config("3", "models/mlp/3/model.onnx"));
+          new JsonObject().put("parameters", new JsonObject().put("config",
+              new JsonObject().put("version", "3").encode())));
       assertThat(load.statusCode()).isEqualTo(400);
       assertThat(load.bodyAsJsonObject().getString("error")).contains("version 3 failed to load");
       return load;
