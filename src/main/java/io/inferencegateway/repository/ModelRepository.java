@@ -45,6 +45,8 @@ public final class ModelRepository {
   private static final Logger LOG = LoggerFactory.getLogger(ModelRepository.class);
   private static final long DRAIN_POLL_MS = 10;
   private static final String MODEL_FILE = "model.onnx";
+  /** A named-feature mapping kept beside a model file, for a model whose entry has none. */
+  private static final String MAPPING_FILE = "predict.json";
 
   private final Vertx vertx;
   private final ModelRegistry registry;
@@ -84,7 +86,17 @@ public final class ModelRepository {
       registry.failedLoad(config.name(), new ModelRegistry.FailedLoad("", reason));
       return Future.succeededFuture();
     }
-    return Future.join(versions.stream().map(version -> {
+    return Future.join(versions.stream().map(entry -> {
+      ModelConfig version;
+      try {
+        version = withMappingBeside(entry);
+      } catch (RequestFailure e) {
+        LOG.error("Model {} version {} is not served: {}", entry.name(), entry.version(),
+            e.getMessage());
+        registry.failedLoad(entry.name(), new ModelRegistry.FailedLoad(entry.version(),
+            e.getMessage()));
+        return Future.succeededFuture();
+      }
       ServedModel model = registry.prepare(version);
       registry.serve(model);
       return deployer.deploy(model)
@@ -151,8 +163,15 @@ public final class ModelRepository {
    * Deploys one version beside what serves; once it is ready it takes the version over and the
    * deployment it replaces is retired. A version that does not load is recorded and stopped.
    */
-  private Future<ServedModel> deploy(ModelConfig config) {
-    String name = config.name();
+  private Future<ServedModel> deploy(ModelConfig entry) {
+    String name = entry.name();
+    ModelConfig config;
+    try {
+      config = withMappingBeside(entry);
+    } catch (RequestFailure e) {
+      registry.failedLoad(name, new ModelRegistry.FailedLoad(entry.version(), e.getMessage()));
+      return Future.failedFuture(e);
+    }
     ServedModel model = registry.prepare(config);
     long start = System.nanoTime();
     return deployer.deploy(model).compose(deployment -> {
@@ -395,6 +414,27 @@ public final class ModelRepository {
       entry.remove("versionPolicy");
     }
     return parse(name, entry);
+  }
+
+  /**
+   * The entry with the {@code predict.json} beside its file as its named-feature mapping, when
+   * the entry gives none and the file is there.
+   */
+  private ModelConfig withMappingBeside(ModelConfig config) {
+    if (config.predict() != null) {
+      return config;
+    }
+    Path mapping = config.path().resolveSibling(MAPPING_FILE);
+    if (!Files.isRegularFile(mapping)) {
+      return config;
+    }
+    try {
+      return parse(config.name(), ConfigReader.json(config)
+          .put("predict", new JsonObject(Files.readString(mapping))));
+    } catch (IOException | DecodeException e) {
+      throw RequestFailure.badRequest("model '" + config.name() + "': " + mapping
+          + " is not a JSON object: " + e.getMessage());
+    }
   }
 
   private ModelConfig parse(String name, JsonObject entry) {

@@ -45,6 +45,8 @@ class RepositoryApiTest {
 
   private static final String TOKEN = "s3cret-token";
   private static final Path MLP = Path.of("conf/models/mlp/1/model.onnx").toAbsolutePath();
+  private static final Path IRIS =
+      Path.of("conf/models/iris-classifier/1/model.onnx").toAbsolutePath();
   private static final String BODY = "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\","
       + "\"shape\":[1,16],\"data\":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16]}]}";
 
@@ -54,6 +56,13 @@ class RepositoryApiTest {
     copy(MLP, dir.resolve("models/mlp/2/model.onnx"));
     write(dir.resolve("models/mlp/3/model.onnx"), "not a model");
     copy(MLP, dir.resolve("models/extra/4/model.onnx"));
+    copy(IRIS, dir.resolve("models/irisx/1/model.onnx"));
+    write(dir.resolve("models/irisx/1/predict.json"), new JsonObject()
+        .put("kind", "classification")
+        .put("features", new JsonArray().add("petal_length").add("petal_width")
+            .add("sepal_length").add("sepal_width"))
+        .put("labels", new JsonArray().add("virginica").add("setosa").add("versicolor"))
+        .encode());
     return new JsonObject()
         .put("management", new JsonObject().put("repositoryApi", true))
         .put("models", new JsonArray().add(new JsonObject().put("name", "mlp")
@@ -170,6 +179,21 @@ class RepositoryApiTest {
         .getString("state")).isEqualTo("UNAVAILABLE");
     assertThat(repository("/v2/repository/models/extra/unload", null).statusCode())
         .isEqualTo(404);
+  }
+
+  @Test
+  @Order(7)
+  void aMappingBesideTheModelFileServesNamedFeatures() throws Exception {
+    HttpResponse<Buffer> load = repository("/v2/repository/models/irisx/load", null);
+    assertThat(load.statusCode()).as(load.bodyAsString()).isEqualTo(200);
+
+    HttpResponse<Buffer> predict = call(gateway.client().post("/v1/models/irisx:predict")
+        .sendJsonObject(new JsonObject().put("instances", new JsonArray().add(new JsonObject()
+            .put("sepal_length", 5.1).put("sepal_width", 3.5).put("petal_length", 1.4)
+            .put("petal_width", 0.2)))));
+    assertThat(predict.statusCode()).as(predict.bodyAsString()).isEqualTo(200);
+    assertThat(predict.bodyAsJsonObject().getJsonArray("predictions").getJsonObject(0)
+        .getString("label")).isEqualTo("setosa");
   }
 
   @Test
