@@ -1,11 +1,13 @@
 package io.inferencegateway.repository;
 
+import static io.inferencegateway.support.Http.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inferencegateway.Gateway;
 import io.inferencegateway.config.ConfigReader;
 import io.inferencegateway.metrics.GatewayMetrics;
 import io.inferencegateway.support.GatewayExtension;
+import io.inferencegateway.support.TestFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -13,9 +15,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
@@ -52,12 +51,12 @@ class RepositoryApiTest {
 
   @RegisterExtension
   static final GatewayExtension gateway = GatewayExtension.of(dir -> {
-    copy(MLP, dir.resolve("models/mlp/1/model.onnx"));
-    copy(MLP, dir.resolve("models/mlp/2/model.onnx"));
-    write(dir.resolve("models/mlp/3/model.onnx"), "not a model");
-    copy(MLP, dir.resolve("models/extra/4/model.onnx"));
-    copy(IRIS, dir.resolve("models/irisx/1/model.onnx"));
-    write(dir.resolve("models/irisx/1/predict.json"), new JsonObject()
+    TestFiles.copy(MLP, dir.resolve("models/mlp/1/model.onnx"));
+    TestFiles.copy(MLP, dir.resolve("models/mlp/2/model.onnx"));
+    TestFiles.write(dir.resolve("models/mlp/3/model.onnx"), "not a model");
+    TestFiles.copy(MLP, dir.resolve("models/extra/4/model.onnx"));
+    TestFiles.copy(IRIS, dir.resolve("models/irisx/1/model.onnx"));
+    TestFiles.write(dir.resolve("models/irisx/1/predict.json"), new JsonObject()
         .put("kind", "classification")
         .put("features", new JsonArray().add("petal_length").add("petal_width")
             .add("sepal_length").add("sepal_width"))
@@ -74,12 +73,12 @@ class RepositoryApiTest {
       "/v2/repository/models/mlp/unload"})
   @Order(1)
   void everyRouteRefusesACallWithoutTheRightToken(String path) throws Exception {
-    HttpResponse<Buffer> none = call(gateway.management().post(path).sendBuffer(Buffer.buffer()));
+    HttpResponse<Buffer> none = await(gateway.management().post(path).sendBuffer(Buffer.buffer()));
     assertThat(none.statusCode()).isEqualTo(401);
     assertThat(none.getHeader("WWW-Authenticate")).isEqualTo("Bearer");
     assertThat(none.bodyAsJsonObject().getString("error")).contains("Bearer");
 
-    HttpResponse<Buffer> wrong = call(gateway.management().post(path)
+    HttpResponse<Buffer> wrong = await(gateway.management().post(path)
         .putHeader("Authorization", "Bearer " + TOKEN + "x").sendBuffer(Buffer.buffer()));
     assertThat(wrong.statusCode()).isEqualTo(403);
     assertThat(index().getJsonObject(0).getString("version")).as("nothing changed").isEqualTo("1");
@@ -88,7 +87,7 @@ class RepositoryApiTest {
   @Test
   @Order(2)
   void theIndexListsTheServedModel() throws Exception {
-    assertThat(call(gateway.client().get("/v2").send()).bodyAsJsonObject()
+    assertThat(await(gateway.client().get("/v2").send()).bodyAsJsonObject()
         .getJsonArray("extensions")).contains("model_repository");
     assertThat(index()).containsExactly(new JsonObject().put("name", "mlp").put("version", "1")
         .put("state", "READY").put("reason", ""));
@@ -106,9 +105,9 @@ class RepositoryApiTest {
     System.out.println("reload mlp 1 -> 2 under load: " + answers);
     assertThat(answers.keySet()).containsOnly("200");
     assertThat(metadata("mlp").getJsonArray("versions")).containsExactly("2");
-    assertThat(call(gateway.client().get("/v2/models/mlp/versions/2/ready").send()).statusCode())
+    assertThat(await(gateway.client().get("/v2/models/mlp/versions/2/ready").send()).statusCode())
         .isEqualTo(200);
-    String metrics = call(gateway.management().get("/metrics").send()).bodyAsString();
+    String metrics = await(gateway.management().get("/metrics").send()).bodyAsString();
     assertThat(metrics).contains("gateway_model_state{model=\"mlp\",version=\"2\"} 1.0")
         .doesNotContain("gateway_model_state{model=\"mlp\",version=\"1\"}")
         .contains("gateway_inference_requests_total{model=\"mlp\",outcome=\"success\","
@@ -136,7 +135,7 @@ class RepositoryApiTest {
     assertThat(index.getJsonObject(1).getString("version")).isEqualTo("3");
     assertThat(index.getJsonObject(1).getString("state")).isEqualTo("UNAVAILABLE");
     assertThat(index.getJsonObject(1).getString("reason")).isNotEmpty();
-    HttpResponse<Buffer> health = call(gateway.management().get("/health").send());
+    HttpResponse<Buffer> health = await(gateway.management().get("/health").send());
     assertThat(health.statusCode()).as("the model serves on: UP").isEqualTo(200);
     JsonObject mlp = health.bodyAsJsonObject().getJsonArray("checks").getJsonObject(0);
     assertThat(mlp.getJsonObject("data").getString("version")).isEqualTo("2");
@@ -158,7 +157,7 @@ class RepositoryApiTest {
     assertThat(load.get().statusCode()).as(load.get().bodyAsString()).isEqualTo(200);
     assertThat(metadata("extra").getJsonArray("versions")).containsExactly("4");
     assertThat(infer("extra").statusCode()).isEqualTo(200);
-    JsonArray checks = call(gateway.management().get("/health").send()).bodyAsJsonObject()
+    JsonArray checks = await(gateway.management().get("/health").send()).bodyAsJsonObject()
         .getJsonArray("checks");
     assertThat(checks.stream().map(check -> ((JsonObject) check).getString("id")))
         .contains("extra");
@@ -187,7 +186,7 @@ class RepositoryApiTest {
     HttpResponse<Buffer> load = repository("/v2/repository/models/irisx/load", null);
     assertThat(load.statusCode()).as(load.bodyAsString()).isEqualTo(200);
 
-    HttpResponse<Buffer> predict = call(gateway.client().post("/v1/models/irisx:predict")
+    HttpResponse<Buffer> predict = await(gateway.client().post("/v1/models/irisx:predict")
         .sendJsonObject(new JsonObject().put("instances", new JsonArray().add(new JsonObject()
             .put("sepal_length", 5.1).put("sepal_width", 3.5).put("petal_length", 1.4)
             .put("petal_width", 0.2)))));
@@ -265,41 +264,18 @@ class RepositoryApiTest {
   }
 
   private static JsonObject metadata(String model) throws Exception {
-    HttpResponse<Buffer> response = call(gateway.client().get("/v2/models/" + model).send());
+    HttpResponse<Buffer> response = await(gateway.client().get("/v2/models/" + model).send());
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
     return response.bodyAsJsonObject();
   }
 
   private static HttpResponse<Buffer> infer(String model) throws Exception {
-    return call(gateway.client().post("/v2/models/" + model + "/infer")
+    return await(gateway.client().post("/v2/models/" + model + "/infer")
         .sendBuffer(Buffer.buffer(BODY)));
   }
 
   private static HttpResponse<Buffer> repository(String path, JsonObject body) throws Exception {
-    return call(gateway.management().post(path).putHeader("Authorization", "Bearer " + TOKEN)
+    return await(gateway.management().post(path).putHeader("Authorization", "Bearer " + TOKEN)
         .sendBuffer(body == null ? Buffer.buffer() : body.toBuffer()));
-  }
-
-  private static HttpResponse<Buffer> call(Future<HttpResponse<Buffer>> request)
-      throws Exception {
-    return request.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-  }
-
-  private static void copy(Path from, Path to) {
-    try {
-      Files.createDirectories(to.getParent());
-      Files.copy(from, to);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void write(Path file, String text) {
-    try {
-      Files.createDirectories(file.getParent());
-      Files.writeString(file, text);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -3,16 +3,14 @@ package io.inferencegateway.repository;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inferencegateway.support.GatewayExtension;
+import io.inferencegateway.support.TestFiles;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -32,7 +30,7 @@ class RepositoryPollingTest {
   @RegisterExtension
   static final GatewayExtension gateway = GatewayExtension.of(dir -> {
     folder = dir;
-    copy(MLP, dir.resolve("models/mlp/1/model.onnx"));
+    TestFiles.copy(MLP, dir.resolve("models/mlp/1/model.onnx"));
     return new JsonObject()
         .put("repository", new JsonObject().put("pollSeconds", 1))
         .put("models", new JsonArray().add(new JsonObject().put("name", "mlp")
@@ -43,8 +41,8 @@ class RepositoryPollingTest {
   @Order(1)
   void aVersionFolderRenamedIntoPlaceIsServedAndAHalfWrittenOneIsNot() throws Exception {
     // Half-written: a numbered folder whose file is still under its temporary name.
-    copy(MLP, folder.resolve("models/mlp/3/model.onnx.part"));
-    copy(MLP, folder.resolve("models/mlp/.2.incoming/model.onnx"));
+    TestFiles.copy(MLP, folder.resolve("models/mlp/3/model.onnx.part"));
+    TestFiles.copy(MLP, folder.resolve("models/mlp/.2.incoming/model.onnx"));
     Thread.sleep(2500);
     assertThat(versions("mlp")).as("nothing complete is newer").containsExactly("1");
 
@@ -56,11 +54,11 @@ class RepositoryPollingTest {
   @Test
   @Order(2)
   void aNewModelFolderIsServedAndARemovedOneIsUnloaded() throws Exception {
-    copy(MLP, folder.resolve("models/.extra/1/model.onnx"));
+    TestFiles.copy(MLP, folder.resolve("models/.extra/1/model.onnx"));
     Files.move(folder.resolve("models/.extra"), folder.resolve("models/extra"));
     await(() -> infer("extra").statusCode() == 200);
 
-    delete(folder.resolve("models/extra"));
+    TestFiles.delete(folder.resolve("models/extra"));
     await(() -> infer("extra").statusCode() == 404);
     assertThat(infer("mlp").statusCode()).isEqualTo(200);
   }
@@ -89,20 +87,5 @@ class RepositoryPollingTest {
         .sendBuffer(Buffer.buffer("{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\","
             + "\"shape\":[1,16],\"data\":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16]}]}"))
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-  }
-
-  private static void copy(Path from, Path to) {
-    try {
-      Files.createDirectories(to.getParent());
-      Files.copy(from, to);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static void delete(Path dir) throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    }
   }
 }

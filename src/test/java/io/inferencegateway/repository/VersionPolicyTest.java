@@ -1,18 +1,15 @@
 package io.inferencegateway.repository;
 
+import static io.inferencegateway.support.Http.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inferencegateway.support.GatewayExtension;
-import io.vertx.core.Future;
+import io.inferencegateway.support.TestFiles;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -33,7 +30,7 @@ class VersionPolicyTest {
   @RegisterExtension
   static final GatewayExtension gateway = GatewayExtension.of(dir -> {
     for (String version : new String[] {"1", "2", "3"}) {
-      copy(MLP, dir.resolve("models/multi/" + version + "/model.onnx"));
+      TestFiles.copy(MLP, dir.resolve("models/multi/" + version + "/model.onnx"));
     }
     return new JsonObject()
         .put("management", new JsonObject().put("repositoryApi", true))
@@ -44,7 +41,7 @@ class VersionPolicyTest {
   @Test
   @Order(1)
   void theLatestTwoVersionsServeEachOnItsRoutesAndTheHighestWithoutOne() throws Exception {
-    assertThat(call(gateway.client().get("/v2/models/multi").send()).bodyAsJsonObject()
+    assertThat(await(gateway.client().get("/v2/models/multi").send()).bodyAsJsonObject()
         .getJsonArray("versions")).containsExactly("2", "3");
     assertThat(infer("/v2/models/multi/versions/2/infer").bodyAsJsonObject()
         .getString("model_version")).isEqualTo("2");
@@ -58,11 +55,11 @@ class VersionPolicyTest {
   @Test
   @Order(2)
   void healthListsEveryVersionAndTheIndexHasAnEntryForEach() throws Exception {
-    JsonObject check = call(gateway.management().get("/health").send()).bodyAsJsonObject()
+    JsonObject check = await(gateway.management().get("/health").send()).bodyAsJsonObject()
         .getJsonArray("checks").getJsonObject(0);
     assertThat(check.getString("status")).isEqualTo("UP");
     assertThat(check.getJsonObject("data").getJsonArray("versions")).hasSize(2);
-    JsonArray index = call(gateway.management().post("/v2/repository/index")
+    JsonArray index = await(gateway.management().post("/v2/repository/index")
         .putHeader("Authorization", "Bearer " + TOKEN).send()).bodyAsJsonArray();
     assertThat(index.stream().map(entry -> ((JsonObject) entry).getString("version")))
         .containsExactly("2", "3");
@@ -71,34 +68,20 @@ class VersionPolicyTest {
   @Test
   @Order(3)
   void anotherPolicyServesItsVersionsAndRetiresTheRest() throws Exception {
-    HttpResponse<Buffer> load = call(gateway.management()
+    HttpResponse<Buffer> load = await(gateway.management()
         .post("/v2/repository/models/multi/load").putHeader("Authorization", "Bearer " + TOKEN)
         .sendJsonObject(new JsonObject().put("parameters", new JsonObject().put("config",
             new JsonObject().put("versionPolicy", new JsonObject()
                 .put("specific", new JsonArray().add("1").add("3")))))));
 
     assertThat(load.statusCode()).as(load.bodyAsString()).isEqualTo(200);
-    assertThat(call(gateway.client().get("/v2/models/multi").send()).bodyAsJsonObject()
+    assertThat(await(gateway.client().get("/v2/models/multi").send()).bodyAsJsonObject()
         .getJsonArray("versions")).containsExactly("1", "3");
     assertThat(infer("/v2/models/multi/versions/1/infer").statusCode()).isEqualTo(200);
     assertThat(infer("/v2/models/multi/versions/2/infer").statusCode()).isEqualTo(404);
   }
 
   private static HttpResponse<Buffer> infer(String path) throws Exception {
-    return call(gateway.client().post(path).sendBuffer(Buffer.buffer(BODY)));
-  }
-
-  private static HttpResponse<Buffer> call(Future<HttpResponse<Buffer>> request)
-      throws Exception {
-    return request.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-  }
-
-  private static void copy(Path from, Path to) {
-    try {
-      Files.createDirectories(to.getParent());
-      Files.copy(from, to);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return await(gateway.client().post(path).sendBuffer(Buffer.buffer(BODY)));
   }
 }

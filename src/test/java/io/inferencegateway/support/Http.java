@@ -55,4 +55,10 @@ public final class Http {
     return gateway.client().get(path).send().toCompletionStage().toCompletableFuture()
         .get(WAIT_SECONDS, TimeUnit.SECONDS);
   }
+
+  /** Waits for an answer the test has asked for. */
+  public static HttpResponse<Buffer> await(Future<HttpResponse<Buffer>> request)
+      throws Exception {
+    return request.toCompletionStage().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+  }
 }
