@@ -119,6 +119,10 @@ public final class ModelRegistry {
     if (versions == null) {
       return Optional.empty();
     }
+    // The common case, on every request: one version, no state to weigh.
+    if (versions.size() == 1) {
+      return Optional.of(versions.get(0));
+    }
     for (int i = versions.size() - 1; i >= 0; i--) {
       if (versions.get(i).runtime().state() == ModelState.READY) {
         return Optional.of(versions.get(i));
