@@ -78,30 +78,32 @@ public final class ModelRepository {
    */
   public Future<Void> start(ModelConfig config) {
     known.put(config.name(), config);
-    List<ModelConfig> versions = config.fromFolder() ? versionsOf(config) : List.of(config);
-    if (versions.isEmpty()) {
-      String reason = "no version folder with a " + MODEL_FILE + " in " + modelFolder(config
-          .name());
-      LOG.error("Model {} is not served: {}", config.name(), reason);
-      registry.failedLoad(config.name(), new ModelRegistry.FailedLoad("", reason));
-      return Future.succeededFuture();
-    }
-    return Future.join(versions.stream().map(entry -> {
-      ModelConfig version;
-      try {
-        version = withMappingBeside(entry);
-      } catch (RequestFailure e) {
-        LOG.error("Model {} version {} is not served: {}", entry.name(), entry.version(),
-            e.getMessage());
-        registry.failedLoad(entry.name(), new ModelRegistry.FailedLoad(entry.version(),
-            e.getMessage()));
+    return versionEntries(config).compose(versions -> {
+      if (versions.isEmpty()) {
+        String reason = "no version folder with a " + MODEL_FILE + " in "
+            + modelFolder(config.name());
+        LOG.error("Model {} is not served: {}", config.name(), reason);
+        registry.failedLoad(config.name(), new ModelRegistry.FailedLoad("", reason));
         return Future.succeededFuture();
       }
+      return Future.join(versions.stream().map(this::startVersion).toList()).mapEmpty();
+    });
+  }
+
+  private Future<Void> startVersion(ModelConfig entry) {
+    return withMapping(entry).compose(version -> {
       ServedModel model = registry.prepare(version);
       registry.serve(model);
       return deployer.deploy(model)
-          .onSuccess(deployment -> deployments.put(model.key(), deployment));
-    }).toList()).mapEmpty();
+          .onSuccess(deployment -> deployments.put(model.key(), deployment))
+          .mapEmpty();
+    }, failure -> {
+      LOG.error("Model {} version {} is not served: {}", entry.name(), entry.version(),
+          failure.getMessage());
+      registry.failedLoad(entry.name(), new ModelRegistry.FailedLoad(entry.version(),
+          failure.getMessage()));
+      return Future.succeededFuture();
+    });
   }
 
   /**
@@ -117,12 +119,11 @@ public final class ModelRepository {
     } catch (RequestFailure e) {
       return Future.failedFuture(e);
     }
-    return exclusively(name, () -> {
-      Future<Void> loaded = config.fromFolder() ? sync(name, config, versionsOf(config))
-          : deploy(config).compose(model -> retireAll(registry.versions(name).stream()
-              .filter(other -> other != model).toList()));
-      return loaded.onSuccess(done -> known.put(name, config));
-    });
+    return exclusively(name, () -> versionEntries(config)
+        .compose(versions -> config.fromFolder() ? sync(name, config, versions)
+            : deploy(config).compose(model -> retireAll(registry.versions(name).stream()
+                .filter(other -> other != model).toList())))
+        .onSuccess(done -> known.put(name, config)));
   }
 
   /**
@@ -165,13 +166,14 @@ public final class ModelRepository {
    */
   private Future<ServedModel> deploy(ModelConfig entry) {
     String name = entry.name();
-    ModelConfig config;
-    try {
-      config = withMappingBeside(entry);
-    } catch (RequestFailure e) {
-      registry.failedLoad(name, new ModelRegistry.FailedLoad(entry.version(), e.getMessage()));
-      return Future.failedFuture(e);
-    }
+    return withMapping(entry).compose(config -> deploy(name, config), failure -> {
+      registry.failedLoad(name, new ModelRegistry.FailedLoad(entry.version(),
+          failure.getMessage()));
+      return Future.failedFuture(failure);
+    });
+  }
+
+  private Future<ServedModel> deploy(String name, ModelConfig config) {
     ServedModel model = registry.prepare(config);
     long start = System.nanoTime();
     return deployer.deploy(model).compose(deployment -> {
@@ -287,7 +289,6 @@ public final class ModelRepository {
       if (versions.isEmpty()) {
         return Future.failedFuture(RequestFailure.notFound("unknown model '" + name + "'"));
       }
-      versions.forEach(registry::withdraw);
       registry.failedLoad(name, null);
       LOG.info("Model {} is unloading", name);
       return retireAll(versions);
@@ -414,6 +415,20 @@ public final class ModelRepository {
       entry.remove("versionPolicy");
     }
     return parse(name, entry);
+  }
+
+  /**
+   * A model's version entries: its own file, or the version folders its policy picks. The folder
+   * is read off the event loop.
+   */
+  private Future<List<ModelConfig>> versionEntries(ModelConfig config) {
+    return config.fromFolder() ? vertx.executeBlocking(() -> versionsOf(config), false)
+        : Future.succeededFuture(List.of(config));
+  }
+
+  /** {@link #withMappingBeside}, read off the event loop. */
+  private Future<ModelConfig> withMapping(ModelConfig entry) {
+    return vertx.executeBlocking(() -> withMappingBeside(entry), false);
   }
 
   /**
