@@ -1,5 +1,7 @@
 package io.inferencegateway;
 
+import io.inferencegateway.cluster.ClusterNode;
+import io.inferencegateway.config.ClusterRole;
 import io.inferencegateway.config.ConfigException;
 import io.inferencegateway.config.ConfigReader;
 import io.inferencegateway.config.GatewayConfig;
@@ -7,6 +9,8 @@ import io.inferencegateway.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,40 +30,55 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    GatewayMetrics metrics = new GatewayMetrics();
-    Vertx vertx = metrics.createVertx();
     Vertx control = Gateway.controlPlane();
     Path file = Path.of(System.getenv().getOrDefault("GATEWAY_CONFIG", DEFAULT_CONFIG));
-    ConfigReader.read(vertx, file)
-        .onSuccess(config -> start(vertx, control, config, file.toAbsolutePath().getParent(),
-            metrics))
-        .onFailure(failure -> control.close().onComplete(closed -> exit(vertx, 2,
-            "invalid configuration: " + (failure instanceof ConfigException
-                ? failure.getMessage() : "cannot be read: " + failure))));
+    ConfigReader.read(control, file)
+        .onSuccess(config -> start(control, config, file.toAbsolutePath().getParent()))
+        .onFailure(failure -> exit(control, 2, "invalid configuration: "
+            + (failure instanceof ConfigException
+                ? failure.getMessage() : "cannot be read: " + failure)));
   }
 
-  private static void start(Vertx vertx, Vertx control, GatewayConfig config, Path folder,
-      GatewayMetrics metrics) {
-    Future<Gateway> started = Gateway.start(vertx, control, config, folder, metrics,
-            System.getenv(ADMIN_TOKEN))
-        .onSuccess(gateway -> LOG.info("inference-gateway listening on {}:{} with {} models; "
-            + "management on {}:{}", config.http().host(), gateway.port(),
-            config.models().size(), config.management().host(), gateway.managementPort()))
-        .onFailure(failure -> exit(vertx, 1, "failed to start: " + failure.getMessage()));
+  private static void start(Vertx control, GatewayConfig config, Path folder) {
+    GatewayMetrics metrics = new GatewayMetrics();
+    ClusterRole role = config.cluster().role();
+    Future<ClusterNode> cluster = role.clustered()
+        ? ClusterNode.join(config.cluster(), metrics) : Future.succeededFuture();
+    Future<Gateway> started = cluster
+        .recover(failure -> control.close().transform(closed -> Future.failedFuture(failure)))
+        .compose(node -> Gateway.start(node == null ? metrics.createVertx() : node.vertx(),
+            control, config, folder, metrics, System.getenv(ADMIN_TOKEN), node))
+        .onSuccess(gateway -> LOG.info(role.servesHttp()
+                ? "inference-gateway listening on {}:{} with {} models; management on {}:{}{}"
+                : "inference-gateway worker serving {} models; management on {}:{}{}",
+            arguments(config, gateway, cluster.result())))
+        .onFailure(failure -> exit(null, 1, "failed to start: " + failure.getMessage()));
     // SIGTERM: drain, then stop; the JVM exits when the hook returns.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("Shutting down");
       if (started.succeeded()) {
         started.result().stop().await();
-      } else {
-        vertx.close().await();
       }
       LOG.info("Stopped");
     }, "gateway-shutdown"));
   }
 
+  private static Object[] arguments(GatewayConfig config, Gateway gateway, ClusterNode node) {
+    String role = node == null ? "" : "; cluster node " + node.id() + " as "
+        + config.cluster().role().label();
+    List<Object> arguments = new ArrayList<>();
+    if (config.cluster().role().servesHttp()) {
+      arguments.addAll(List.of(config.http().host(), gateway.port()));
+    }
+    arguments.addAll(List.of(config.models().size(), config.management().host(),
+        gateway.managementPort(), role));
+    return arguments.toArray();
+  }
+
+  /** Exits once {@code vertx}, when still open, is closed. */
   private static void exit(Vertx vertx, int status, String message) {
     System.err.println("inference-gateway: " + message);
-    vertx.close().onComplete(closed -> System.exit(status));
+    (vertx == null ? Future.succeededFuture() : vertx.close())
+        .onComplete(closed -> System.exit(status));
   }
 }

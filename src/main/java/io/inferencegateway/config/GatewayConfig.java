@@ -11,7 +11,7 @@ import java.util.Set;
  */
 public record GatewayConfig(HttpConfig http, ManagementConfig management, HealthConfig health,
     InferenceConfig inference, ShutdownConfig shutdown, RepositoryConfig repository,
-    List<ModelConfig> models) {
+    ClusterConfig cluster, List<ModelConfig> models) {
 
   public GatewayConfig {
     http = http == null ? new HttpConfig(null, null, null, null, null, null, null, null, null) : http;
@@ -20,7 +20,19 @@ public record GatewayConfig(HttpConfig http, ManagementConfig management, Health
     inference = inference == null ? new InferenceConfig(null, null) : inference;
     shutdown = shutdown == null ? new ShutdownConfig(null, null) : shutdown;
     repository = repository == null ? new RepositoryConfig(null) : repository;
-    models = List.copyOf(Rules.nonEmpty("models", models).stream().map(model -> {
+    cluster = cluster == null
+        ? new ClusterConfig(null, null, null, null, null, null, null, null) : cluster;
+    // A gateway node serves the models its workers announce; it loads none of its own.
+    if (cluster.role() == ClusterRole.GATEWAY && models == null) {
+      models = List.of();
+    } else {
+      Rules.nonEmpty("models", models);
+    }
+    if (cluster.role() == ClusterRole.GATEWAY && management.repositoryApi()) {
+      throw new ConfigException("management.repositoryApi", "is served by the workers, which "
+          + "load the models; a node whose cluster.role is gateway loads none");
+    }
+    models = List.copyOf(models.stream().map(model -> {
       if (model == null) {
         throw new ConfigException("models", "must hold only objects, got null");
       }
@@ -37,7 +49,7 @@ public record GatewayConfig(HttpConfig http, ManagementConfig management, Health
 
   /** The same configuration with relative model paths resolved against {@code folder}. */
   GatewayConfig resolvedAgainst(Path folder) {
-    return new GatewayConfig(http, management, health, inference, shutdown, repository,
+    return new GatewayConfig(http, management, health, inference, shutdown, repository, cluster,
         models.stream().map(model -> model.resolvedAgainst(folder)).toList());
   }
 }

@@ -13,6 +13,7 @@ import io.vertx.ext.healthchecks.CheckResult;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -34,13 +35,24 @@ public final class ModelHealthChecks {
     this.liveness = liveness;
   }
 
+  /** The readiness procedure of a gateway node, which serves the models its workers announce. */
+  static final String WORKERS = "cluster:workers";
+
   /**
    * The procedures of every model the registry serves, from now on: a model's procedures come and
-   * go with its name, registered on the calling verticle's context, which owns them.
+   * go with its name, registered on the calling verticle's context, which owns them. Probes
+   * travel on {@code bus}'s event bus. {@code announced}: the registry holds what workers
+   * announce, and readiness wants at least one model there.
    */
-  public static ModelHealthChecks create(Vertx vertx, ModelRegistry registry, long timeoutMs) {
-    ModelProbe probe = new ModelProbe(vertx, timeoutMs);
+  public static ModelHealthChecks create(Vertx vertx, Vertx bus, ModelRegistry registry,
+      long timeoutMs, boolean announced) {
+    ModelProbe probe = new ModelProbe(bus, timeoutMs);
     HealthChecks readiness = HealthChecks.create(vertx);
+    if (announced) {
+      readiness.register(WORKERS, promise -> promise.tryComplete(registry.all().isEmpty()
+          ? Status.KO(new JsonObject().put("error", "no worker has announced a model yet"))
+          : Status.OK()));
+    }
     HealthChecks liveness = HealthChecks.create(vertx);
     Context context = vertx.getOrCreateContext();
     registry.listen(new ModelRegistry.Listener() {
@@ -94,9 +106,9 @@ public final class ModelHealthChecks {
   }
 
   /**
-   * Asks every version the name serves when the check runs: UP when all are healthy. The data
-   * is the status of the version a URL without one reaches, with each version's state beside it
-   * when there are several.
+   * Asks every replica of every version the name serves when the check runs: UP when each version
+   * has a healthy replica. The data is the status of the version a URL without one reaches, with
+   * each version's state beside it when there are several, and each replica's on a gateway node.
    */
   private static Handler<Promise<Status>> procedure(ModelProbe probe, ModelRegistry registry,
       String name, Predicate<ModelStatus> healthy) {
@@ -108,15 +120,23 @@ public final class ModelHealthChecks {
         return;
       }
       ServedModel reached = registry.serving(name).orElse(versions.get(versions.size() - 1));
-      Future.all(versions.stream().map(probe::status).toList()).onSuccess(all -> {
-        List<ModelStatus> statuses = all.list();
+      Future.all(versions.stream().map(probe::replicas).toList()).onSuccess(all -> {
+        List<List<ModelProbe.ReplicaStatus>> replicas = all.list();
+        List<ModelStatus> statuses = new ArrayList<>();
+        boolean up = true;
+        for (int i = 0; i < versions.size(); i++) {
+          statuses.add(ModelProbe.best(versions.get(i), replicas.get(i)));
+          up &= replicas.get(i).stream().map(ModelProbe.ReplicaStatus::status).anyMatch(healthy);
+        }
         JsonObject data = StatusJson.of(statuses.get(versions.indexOf(reached)),
             registry.failedLoad(name));
         if (versions.size() > 1) {
           data.put("versions", StatusJson.versions(statuses));
         }
-        promise.tryComplete(statuses.stream().allMatch(healthy)
-            ? Status.OK(data) : Status.KO(data));
+        if (reached.runtime() == null) {
+          data.put("replicas", StatusJson.replicas(replicas));
+        }
+        promise.tryComplete(up ? Status.OK(data) : Status.KO(data));
       });
     };
   }

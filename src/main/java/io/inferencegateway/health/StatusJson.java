@@ -59,6 +59,21 @@ final class StatusJson {
     return versions;
   }
 
+  /** Each replica of each version: its node, version, state, and its error when it has one. */
+  static JsonArray replicas(List<List<ModelProbe.ReplicaStatus>> versions) {
+    JsonArray replicas = new JsonArray();
+    for (List<ModelProbe.ReplicaStatus> version : versions) {
+      for (ModelProbe.ReplicaStatus replica : version) {
+        JsonObject json = new JsonObject().put("node", replica.replica().node())
+            .put("version", replica.status().version())
+            .put(STATE, replica.status().state().name());
+        replica.status().error().ifPresent(error -> json.put(ERROR, error));
+        replicas.add(json);
+      }
+    }
+    return replicas;
+  }
+
   /** The data of a procedure that failed to run: the model is taken as not answering. */
   static JsonObject unresponsive(String cause) {
     return new JsonObject()

@@ -5,6 +5,7 @@ import io.inferencegateway.health.Draining;
 import io.inferencegateway.health.ModelHealthChecks;
 import io.inferencegateway.metrics.GatewayMetrics;
 import io.inferencegateway.model.ModelRegistry;
+import io.inferencegateway.model.NodeCalls;
 import io.inferencegateway.model.QueueSlots;
 import io.inferencegateway.model.RequestFailure;
 import io.vertx.core.Future;
@@ -40,15 +41,18 @@ public final class HttpVerticle extends VerticleBase {
   private final Draining draining;
   private final AtomicInteger openConnections;
   private final String version;
+  private final NodeCalls nodeCalls;
   private HttpServer server;
   private Connections connections;
 
   /**
    * {@code port} is where to listen: the configured one, or -1 for a free port shared by every
-   * instance (0 would give each instance a port of its own).
+   * instance (0 would give each instance a port of its own). {@code nodeCalls} tracks the
+   * requests sent to other nodes of a cluster; null when standalone.
    */
   public HttpVerticle(GatewayConfig config, int port, ModelRegistry registry, QueueSlots slots,
-      GatewayMetrics metrics, Draining draining, AtomicInteger openConnections, String version) {
+      GatewayMetrics metrics, Draining draining, AtomicInteger openConnections, String version,
+      NodeCalls nodeCalls) {
     this.config = config;
     this.port = port;
     this.registry = registry;
@@ -57,6 +61,7 @@ public final class HttpVerticle extends VerticleBase {
     this.metrics = metrics;
     this.draining = draining;
     this.version = version;
+    this.nodeCalls = nodeCalls;
   }
 
   @Override
@@ -99,10 +104,11 @@ public final class HttpVerticle extends VerticleBase {
   private Router router() {
     Router router = Router.router(vertx);
 
-    ModelCaller caller = new ModelCaller(vertx, metrics, config.inference());
+    ModelCaller caller = new ModelCaller(vertx, metrics, config.inference(), nodeCalls);
     Admission admission = new Admission(registry, slots, caller);
     ModelHealthChecks health =
-        ModelHealthChecks.create(vertx, registry, config.health().timeoutMs());
+        ModelHealthChecks.create(vertx, vertx, registry, config.health().timeoutMs(),
+            config.cluster().role().clustered());
     BodyHandler body = BodyHandler.create(false)
         .setBodyLimit(config.http().maxBodyBytes());
 

@@ -5,16 +5,20 @@ import io.inferencegateway.metrics.GatewayMetrics;
 import io.inferencegateway.metrics.Outcome;
 import io.inferencegateway.model.Cancellation;
 import io.inferencegateway.model.ModelRequest;
+import io.inferencegateway.model.NodeCalls;
+import io.inferencegateway.model.Replica;
 import io.inferencegateway.model.RequestFailure;
 import io.inferencegateway.model.ServedModel;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,11 +35,14 @@ final class ModelCaller {
   private final Vertx vertx;
   private final GatewayMetrics metrics;
   private final long timeoutNanos;
+  private final NodeCalls nodeCalls;
 
-  ModelCaller(Vertx vertx, GatewayMetrics metrics, InferenceConfig config) {
+  /** {@code nodeCalls} tracks requests to other nodes of a cluster; null when standalone. */
+  ModelCaller(Vertx vertx, GatewayMetrics metrics, InferenceConfig config, NodeCalls nodeCalls) {
     this.vertx = vertx;
     this.metrics = metrics;
     this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.timeoutMs());
+    this.nodeCalls = nodeCalls;
   }
 
   /**
@@ -63,14 +70,16 @@ final class ModelCaller {
   }
 
   /**
-   * Sends a request to a model; the future fails with a {@link RequestFailure}. The event-bus
+   * Sends a request to a replica of a model, at the {@code address} of the replica the model
+   * routes it to; the future fails with a {@link RequestFailure}. The event-bus
    * hop gets what is left of the deadline, so a late answer is a timeout whatever the hop took.
    * Whenever the answer is no longer wanted (the deadline passed, the client went away), the
    * request is cancelled, and the model drops it unless it has started.
    */
-  <R> Future<R> call(RoutingContext ctx, ServedModel model, String address,
+  <R> Future<R> call(RoutingContext ctx, ServedModel model, Function<Replica, String> address,
       ModelRequest request) {
     Cancellation cancellation = request.cancellation();
+
     // The body is read: a connection closed from now on is a client that has gone, not a failed
     // upload, which is all the body handler's exception handler would make of it (and log).
     ctx.request().exceptionHandler(closed -> cancellation.cancel());
@@ -82,8 +91,7 @@ final class ModelCaller {
     long leftMs = Math.max(1,
         TimeUnit.NANOSECONDS.toMillis(request.deadlineNanos() - System.nanoTime()));
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(leftMs);
-    return vertx.eventBus().<R>request(address, request, options)
-        .<R>map(reply -> reply.body())
+    return this.<R>send(model, address, request, options)
         .recover(failure -> {
           RequestFailure known = RequestFailure.of(failure, model.name());
           if (known.kind() == RequestFailure.Kind.INTERNAL && failure != known) {
@@ -100,6 +108,19 @@ final class ModelCaller {
         .andThen(done -> metrics.model(model.name(), model.version()).request(done.failed()
             ? ErrorReplies.outcomeOf(((RequestFailure) done.cause()).kind())
             : cancellation.isCancelled() ? Outcome.CANCELLED : Outcome.SUCCESS));
+  }
+
+  private <R> Future<R> send(ServedModel model, Function<Replica, String> address,
+      ModelRequest request, DeliveryOptions options) {
+    Replica replica;
+    try {
+      replica = model.route();
+    } catch (RequestFailure e) {
+      return Future.failedFuture(e);
+    }
+    Future<R> sent = vertx.eventBus().<R>request(address.apply(replica), request, options)
+        .map(Message::body);
+    return nodeCalls == null ? sent : nodeCalls.track(replica.node(), sent);
   }
 
   /** Counts and answers a request refused before it reached the model. */

@@ -16,6 +16,7 @@ import io.inferencegateway.model.InferRequest;
 import io.inferencegateway.model.InferResult;
 import io.inferencegateway.model.ModelRegistry;
 import io.inferencegateway.model.ModelStatus;
+import io.inferencegateway.model.Replica;
 import io.inferencegateway.model.RequestFailure;
 import io.inferencegateway.model.ServedModel;
 import io.inferencegateway.model.Tensor;
@@ -188,7 +189,7 @@ final class OipRoutes {
 
   private void call(RoutingContext ctx, ServedModel model, InferRequest request, String id,
       List<RequestedOutput> asked, boolean binaryOutputs) {
-    caller.<InferResult>call(ctx, model, model.inferAddress(), request)
+    caller.<InferResult>call(ctx, model, Replica::inferAddress, request)
         .onSuccess(result -> {
           InferJson.InferReply reply;
           try {

@@ -4,6 +4,7 @@ import io.inferencegateway.codec.InferBodies;
 import io.inferencegateway.model.Cancellation;
 import io.inferencegateway.model.PredictRequest;
 import io.inferencegateway.model.PredictResult;
+import io.inferencegateway.model.Replica;
 import io.inferencegateway.model.RequestFailure;
 import io.inferencegateway.model.ServedModel;
 import io.vertx.core.json.JsonArray;
@@ -49,7 +50,7 @@ final class PredictRoutes {
       caller.refuse(ctx, model, e);
       return;
     }
-    caller.<PredictResult>call(ctx, model, model.predictAddress(), request)
+    caller.<PredictResult>call(ctx, model, Replica::predictAddress, request)
         .onSuccess(result ->
             OipRoutes.sendJson(ctx, new JsonObject().put("predictions", result.predictions())))
         .onFailure(failure -> ErrorReplies.send(ctx, (RequestFailure) failure));

@@ -8,6 +8,7 @@ import io.inferencegateway.repository.ModelRepository;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -32,20 +33,23 @@ public final class ManagementVerticle extends VerticleBase {
   private final PrometheusMeterRegistry registry;
   private final Draining draining;
   private final Optional<RepositoryRoutes> repository;
+  private final Vertx bus;
   private HttpServer server;
 
   /**
    * {@code port} is where to listen: the configured one, or 0 for a free port. The repository
-   * API is served when {@code repository} is given, behind {@code token}.
+   * API is served when {@code repository} is given, behind {@code token}. Health probes travel
+   * on {@code bus}'s event bus, which reaches the models' status verticles.
    */
   public ManagementVerticle(GatewayConfig config, int port, ModelRegistry models,
       PrometheusMeterRegistry registry, Draining draining, ModelRepository repository,
-      String token) {
+      String token, Vertx bus) {
     this.config = config;
     this.port = port;
     this.models = models;
     this.registry = registry;
     this.draining = draining;
+    this.bus = bus;
     this.repository = Optional.ofNullable(repository)
         .map(served -> new RepositoryRoutes(served, token));
   }
@@ -68,7 +72,8 @@ public final class ManagementVerticle extends VerticleBase {
   private Router router() {
     Router router = Router.router(vertx);
     ModelHealthChecks health =
-        ModelHealthChecks.create(vertx, models, config.health().timeoutMs());
+        ModelHealthChecks.create(vertx, bus, models, config.health().timeoutMs(),
+            config.cluster().role().servesHttp() && config.cluster().role().clustered());
     router.get("/health").handler(this::unlessDraining).handler(health.readinessHandler());
     router.get("/health/ready").handler(this::unlessDraining).handler(health.readinessHandler());
     router.get("/health/live").handler(health.livenessHandler());

@@ -3,8 +3,12 @@ package io.inferencegateway.metrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -34,16 +38,29 @@ public final class GatewayMetrics {
    * per request than Java NIO in side-by-side runs.
    */
   public Vertx createVertx() {
+    return builder(new VertxOptions()).build();
+  }
+
+  /**
+   * A Vert.x instance with the same meters, joined to a cluster through {@code manager}, its
+   * event bus bound and advertised as {@code bus} says.
+   */
+  public Future<Vertx> createClusteredVertx(ClusterManager manager, EventBusOptions bus) {
+    return builder(new VertxOptions().setEventBusOptions(bus))
+        .withClusterManager(manager)
+        .buildClustered();
+  }
+
+  private VertxBuilder builder(VertxOptions options) {
     return Vertx.builder()
-        .with(new VertxOptions()
+        .with(options
             .setPreferNativeTransport(true)
             .setMetricsOptions(new MicrometerMetricsOptions()
                 .setEnabled(true)
                 .setJvmMetricsEnabled(true)
                 .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
                 .addLabels(Label.HTTP_ROUTE, Label.EB_ADDRESS)))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+        .withMetrics(new MicrometerMetricsFactory(registry));
   }
 
   public PrometheusMeterRegistry registry() {

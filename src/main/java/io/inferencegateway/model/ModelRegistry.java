@@ -47,17 +47,24 @@ public final class ModelRegistry {
   private final AtomicLong deployments = new AtomicLong();
   private final GatewayMetrics metrics;
   private final long stuckAfterMs;
+  private final String node;
 
-  public ModelRegistry(GatewayMetrics metrics, long stuckAfterMs) {
+  /**
+   * {@code node} names this process among the nodes of a cluster, and makes its deployment keys
+   * unique there; null when standalone.
+   */
+  public ModelRegistry(GatewayMetrics metrics, long stuckAfterMs, String node) {
     this.metrics = metrics;
     this.stuckAfterMs = stuckAfterMs;
+    this.node = node;
   }
 
   /** A new deployment of the configured model version, not yet served. */
   public ServedModel prepare(ModelConfig config) {
-    String key = config.name() + "." + deployments.incrementAndGet();
+    String key = config.name() + "." + (node == null ? "" : node + ".")
+        + deployments.incrementAndGet();
     return new ServedModel(config, key, new ModelRuntime(config, stuckAfterMs,
-        metrics.model(config.name(), config.version())));
+        metrics.model(config.name(), config.version())), node);
   }
 
   /**
@@ -79,7 +86,9 @@ public final class ModelRegistry {
       next.sort(ORDER);
       return List.copyOf(next);
     });
-    model.runtime().publishState();
+    if (model.runtime() != null) {
+      model.runtime().publishState();
+    }
     if (now.size() == 1 && replaced.isEmpty()) {
       listeners.forEach(listener -> listener.added(model.name()));
     }
@@ -124,7 +133,7 @@ public final class ModelRegistry {
       return Optional.of(versions.get(0));
     }
     for (int i = versions.size() - 1; i >= 0; i--) {
-      if (versions.get(i).runtime().state() == ModelState.READY) {
+      if (versions.get(i).ready()) {
         return Optional.of(versions.get(i));
       }
     }

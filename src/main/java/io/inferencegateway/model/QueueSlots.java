@@ -40,6 +40,15 @@ public final class QueueSlots {
     count(key).decrementAndGet();
   }
 
+  /** The requests held by every deployment: 0 when nothing waits or runs. */
+  public int held() {
+    int held = 0;
+    for (AtomicInteger count : this.held.values()) {
+      held += count.get();
+    }
+    return held;
+  }
+
   /** Forgets a deployment that has stopped. */
   public void remove(String key) {
     held.remove(key);

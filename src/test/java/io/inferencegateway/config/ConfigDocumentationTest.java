@@ -27,7 +27,8 @@ class ConfigDocumentationTest {
   /** The least configuration there is: keys given here are the required ones. */
   private static final Set<String> GIVEN = Set.of("models[].name");
   /** Keys whose absence means something of its own, which the README says after "none". */
-  private static final Set<String> NONE = Set.of("models[].path",
+  private static final Set<String> NONE = Set.of("models[].path", "cluster.host",
+      "cluster.publicHost",
       "models[].versionPolicy.all", "models[].versionPolicy.specific");
   private static final String MODEL_KEY = "models[].";
   private static final int CORES = Runtime.getRuntime().availableProcessors();

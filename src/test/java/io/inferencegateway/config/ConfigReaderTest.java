@@ -351,7 +351,7 @@ class ConfigReaderTest {
     void unknownTopLevelKeyIsRejected() {
       assertThat(parseRejection(minimal().put("model", new JsonArray())))
           .isEqualTo("unknown key \"model\" at the top level "
-              + "(allowed: health, http, inference, management, models, repository, shutdown)");
+              + "(allowed: cluster, health, http, inference, management, models, repository, shutdown)");
     }
   }
 

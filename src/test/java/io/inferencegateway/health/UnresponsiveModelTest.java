@@ -47,14 +47,14 @@ class UnresponsiveModelTest {
         .put("models", new JsonArray()
             .add(new JsonObject().put("name", "silent").put("path", "silent.onnx"))), Path.of("."));
     GatewayMetrics metrics = new GatewayMetrics();
-    ModelRegistry registry = new ModelRegistry(metrics, 30_000);
+    ModelRegistry registry = new ModelRegistry(metrics, 30_000, null);
     ServedModel silent = registry.prepare(config.models().get(0));
     registry.serve(silent);
     vertx.eventBus().consumer(silent.statusAddress(), message -> { });
     HttpVerticle http = new HttpVerticle(config, 0, registry, new QueueSlots(4), metrics,
-        new Draining(), new AtomicInteger(), "test");
+        new Draining(), new AtomicInteger(), "test", null);
     ManagementVerticle health = new ManagementVerticle(config, 0, registry, metrics.registry(),
-        new Draining(), null, null);
+        new Draining(), null, null, vertx);
     vertx.deployVerticle(http).compose(id -> vertx.deployVerticle(health))
         .onComplete(ctx.succeeding(id -> {
           client = WebClient.create(vertx, new WebClientOptions()

@@ -44,12 +44,12 @@ class InternalErrorTest {
             .add(new JsonObject().put("name", "crashing").put("path", "crashing.onnx"))),
         Path.of("."));
     GatewayMetrics metrics = new GatewayMetrics();
-    ModelRegistry registry = new ModelRegistry(metrics, 30_000);
+    ModelRegistry registry = new ModelRegistry(metrics, 30_000, null);
     ServedModel crashing = registry.prepare(config.models().get(0));
     registry.serve(crashing);
     vertx.eventBus().consumer(crashing.inferAddress(), message -> message.fail(-1, SECRET));
     HttpVerticle http = new HttpVerticle(config, 0, registry, new QueueSlots(4), metrics,
-        new Draining(), new AtomicInteger(), "test");
+        new Draining(), new AtomicInteger(), "test", null);
     vertx.deployVerticle(http).onComplete(ctx.succeeding(id -> {
       client = WebClient.create(vertx, new WebClientOptions()
           .setDefaultHost("127.0.0.1").setDefaultPort(http.actualPort()));

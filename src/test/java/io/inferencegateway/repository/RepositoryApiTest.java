@@ -203,7 +203,7 @@ class RepositoryApiTest {
           new JsonObject().put("management", new JsonObject().put("repositoryApi", true))
               .put("models", new JsonArray().add(new JsonObject().put("name", "mlp")
                   .put("path", MLP.toString()))), Path.of(".")), Path.of("."),
-          new GatewayMetrics(), null);
+          new GatewayMetrics(), null, null);
       Throwable failure = start.toCompletionStage().toCompletableFuture()
           .handle((started, error) -> error).get(30, TimeUnit.SECONDS);
       assertThat(failure).hasMessageContaining("GATEWAY_ADMIN_TOKEN");

@@ -111,7 +111,7 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
     metrics = new GatewayMetrics();
     vertx = metrics.createVertx();
     gateway = Gateway.start(vertx, Gateway.controlPlane(), ConfigReader.parse(json, folder),
-            folder, metrics, adminToken)
+            folder, metrics, adminToken, null)
         .toCompletionStage().toCompletableFuture().get(START_SECONDS, TimeUnit.SECONDS);
     // Tests send bursts: enough connections that none waits in the client for another.
     client = WebClient.create(vertx, new WebClientOptions()

@@ -1,0 +1,103 @@
+package io.inferencegateway.cluster;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.inferencegateway.config.ClusterConfig;
+import io.inferencegateway.metrics.GatewayMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * This process as a member of a cluster: a clustered Vert.x whose Hazelcast member joins the
+ * configured members over TCP/IP, never by multicast, and reports nothing off the machine.
+ */
+public final class ClusterNode {
+
+  private static final Pattern IP = Pattern.compile("[0-9.]+");
+
+  private final Vertx vertx;
+  private final HazelcastClusterManager manager;
+
+  private ClusterNode(Vertx vertx, HazelcastClusterManager manager) {
+    this.vertx = vertx;
+    this.manager = manager;
+  }
+
+  /** Joins the cluster; the future completes once this node is a member. */
+  public static Future<ClusterNode> join(ClusterConfig config, GatewayMetrics metrics) {
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast(config));
+    EventBusOptions bus = new EventBusOptions().setPort(config.busPort());
+    if (config.host() != null) {
+      bus.setHost(config.host());
+    }
+    if (config.publicHost() != null) {
+      bus.setClusterPublicHost(config.publicHost());
+    }
+    if (config.publicPort() > 0) {
+      bus.setClusterPublicPort(config.publicPort());
+    }
+    return metrics.createClusteredVertx(manager, bus)
+        .map(vertx -> new ClusterNode(vertx, manager));
+  }
+
+  /**
+   * Vert.x's own Hazelcast configuration (the maps and multimap it needs) with TCP/IP join.
+   * Hazelcast's shutdown hook is off: on SIGTERM the gateway drains first and leaves the cluster
+   * last, when it closes Vert.x.
+   */
+  private static Config hazelcast(ClusterConfig cluster) {
+    Config config = ConfigUtil.loadConfig();
+    config.setClusterName("inference-gateway");
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    config.setProperty("hazelcast.max.no.heartbeat.seconds",
+        String.valueOf(cluster.failureSeconds()));
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(cluster.port()).setPortAutoIncrement(true);
+    if (cluster.host() != null) {
+      network.setPublicAddress(cluster.host() + ":" + cluster.port());
+      if (IP.matcher(cluster.host()).matches()) {
+        network.getInterfaces().setEnabled(true).addInterface(cluster.host());
+      }
+    }
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    return config;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** This node's id among the members, as the event bus and Hazelcast know it. */
+  public String id() {
+    return manager.getNodeId();
+  }
+
+  /** Tells {@code left} the id of each node that leaves the cluster, on a Hazelcast thread. */
+  public void onLeft(Consumer<String> left) {
+    manager.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+        // Nodes announce their models themselves.
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        left.accept(event.getMember().getUuid().toString());
+      }
+    });
+  }
+}

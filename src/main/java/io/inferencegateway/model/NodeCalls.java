@@ -1,0 +1,38 @@
+package io.inferencegateway.model;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The requests a gateway node has sent to each node of its cluster and not yet seen answered.
+ * The event bus waits for an answer from a node that has died until the request's deadline; the
+ * cluster's membership knows sooner, and {@link #left} fails those requests at once.
+ */
+public final class NodeCalls {
+
+  private final ConcurrentMap<String, Set<Promise<?>>> calls = new ConcurrentHashMap<>();
+
+  /** The answer to a request sent to {@code node}, failed early should the node leave. */
+  public <R> Future<R> track(String node, Future<R> sent) {
+    Set<Promise<?>> pending = calls.computeIfAbsent(node, key -> ConcurrentHashMap.newKeySet());
+    Promise<R> answer = Promise.promise();
+    pending.add(answer);
+    sent.onComplete(answer::tryComplete, answer::tryFail);
+    return answer.future().andThen(done -> pending.remove(answer));
+  }
+
+  /** The node has left the cluster: what it was still answering fails now. */
+  public void left(String node) {
+    Set<Promise<?>> pending = calls.remove(node);
+    if (pending == null) {
+      return;
+    }
+    for (Promise<?> answer : pending) {
+      answer.tryFail(new RequestFailure(RequestFailure.Kind.NOT_READY,
+          "the worker running the model left the cluster before answering"));
+    }
+  }
+}
