@@ -32,11 +32,16 @@ public final class Main {
   public static void main(String[] args) {
     Vertx control = Gateway.controlPlane();
     Path file = Path.of(System.getenv().getOrDefault("GATEWAY_CONFIG", DEFAULT_CONFIG));
-    ConfigReader.read(control, file)
-        .onSuccess(config -> start(control, config, file.toAbsolutePath().getParent()))
-        .onFailure(failure -> exit(control, 2, "invalid configuration: "
-            + (failure instanceof ConfigException
-                ? failure.getMessage() : "cannot be read: " + failure)));
+    GatewayConfig config;
+    try {
+      // Read on this thread, so that the data plane's Vert.x is made outside any context.
+      config = ConfigReader.read(control, file).await();
+    } catch (Throwable failure) {
+      exit(control, 2, "invalid configuration: " + (failure instanceof ConfigException
+          ? failure.getMessage() : "cannot be read: " + failure));
+      return;
+    }
+    start(control, config, file.toAbsolutePath().getParent());
   }
 
   private static void start(Vertx control, GatewayConfig config, Path folder) {

@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 public final class ClusterNode {
 
   private static final Pattern IP = Pattern.compile("[0-9.]+");
+  private static final String NODE_ID = "__vertx.nodeId";
 
   private final Vertx vertx;
   private final HazelcastClusterManager manager;
@@ -60,12 +61,14 @@ public final class ClusterNode {
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
     config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    // Join as soon as a member answers rather than after Hazelcast's default 5 s of waiting.
+    config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.max.no.heartbeat.seconds",
         String.valueOf(cluster.failureSeconds()));
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(true);
     if (cluster.host() != null) {
-      network.setPublicAddress(cluster.host() + ":" + cluster.port());
+      network.setPublicAddress(cluster.host());
       if (IP.matcher(cluster.host()).matches()) {
         network.getInterfaces().setEnabled(true).addInterface(cluster.host());
       }
@@ -96,7 +99,11 @@ public final class ClusterNode {
 
       @Override
       public void memberRemoved(MembershipEvent event) {
-        left.accept(event.getMember().getUuid().toString());
+        // Vert.x names its nodes by a member attribute of its own, not Hazelcast's member id.
+        String node = event.getMember().getAttribute(NODE_ID);
+        if (node != null) {
+          left.accept(node);
+        }
       }
     });
   }

@@ -55,14 +55,17 @@ public final class ClusterView extends VerticleBase {
         .onSuccess(listening -> vertx.eventBus().publish(ReplicaAnnouncer.ASK, null));
   }
 
-  /** The node has left the cluster, dead or drained: it serves nothing from now on. */
+  /**
+   * The node has left the cluster, dead or drained: it serves nothing from now on. Its replicas
+   * go first, so that the requests it leaves unanswered are retried elsewhere.
+   */
   public void left(String node) {
-    calls.left(node);
     context.runOnContext(now -> {
       if (nodes.containsKey(node)) {
         LOG.warn("Node {} left the cluster; its models have no replica there any more", node);
         update(node, Map.of(), true);
       }
+      calls.left(node);
     });
   }
 

@@ -24,11 +24,15 @@ public final class ModelProbe {
   private final DeliveryOptions options;
   private final long timeoutMs;
 
-  /** {@code vertx}: the instance whose event bus reaches the replicas. */
+  /**
+   * {@code vertx}: the instance whose event bus reaches the replicas. A replica gets a little
+   * less than the health procedure's {@code timeoutMs}, so that the procedure reports which
+   * replica was silent instead of timing out itself.
+   */
   public ModelProbe(Vertx vertx, long timeoutMs) {
     this.vertx = vertx;
-    this.timeoutMs = timeoutMs;
-    this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    this.timeoutMs = Math.max(1, timeoutMs - Math.min(200, timeoutMs / 5));
+    this.options = new DeliveryOptions().setSendTimeout(this.timeoutMs);
   }
 
   /** The version's status: a ready replica's when there is one. */

@@ -14,6 +14,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -74,12 +75,13 @@ final class ModelCaller {
    * routes it to; the future fails with a {@link RequestFailure}. The event-bus
    * hop gets what is left of the deadline, so a late answer is a timeout whatever the hop took.
    * Whenever the answer is no longer wanted (the deadline passed, the client went away), the
-   * request is cancelled, and the model drops it unless it has started.
+   * request is cancelled, and the model drops it unless it has started. On a gateway node, a
+   * request whose replica's node left the cluster, or had stopped consuming, before answering
+   * is sent once more to another node: inference has no side effects to repeat.
    */
   <R> Future<R> call(RoutingContext ctx, ServedModel model, Function<Replica, String> address,
       ModelRequest request) {
     Cancellation cancellation = request.cancellation();
-
     // The body is read: a connection closed from now on is a client that has gone, not a failed
     // upload, which is all the body handler's exception handler would make of it (and log).
     ctx.request().exceptionHandler(closed -> cancellation.cancel());
@@ -88,10 +90,7 @@ final class ModelCaller {
         cancellation.cancel();
       }
     });
-    long leftMs = Math.max(1,
-        TimeUnit.NANOSECONDS.toMillis(request.deadlineNanos() - System.nanoTime()));
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(leftMs);
-    return this.<R>send(model, address, request, options)
+    return this.<R>send(model, address, request, null)
         .recover(failure -> {
           RequestFailure known = RequestFailure.of(failure, model.name());
           if (known.kind() == RequestFailure.Kind.INTERNAL && failure != known) {
@@ -110,17 +109,31 @@ final class ModelCaller {
             : cancellation.isCancelled() ? Outcome.CANCELLED : Outcome.SUCCESS));
   }
 
+  /** Sends to the replica the model routes to; {@code lost}, when retrying, the node that left. */
   private <R> Future<R> send(ServedModel model, Function<Replica, String> address,
-      ModelRequest request, DeliveryOptions options) {
+      ModelRequest request, String lost) {
     Replica replica;
     try {
       replica = model.route();
     } catch (RequestFailure e) {
       return Future.failedFuture(e);
     }
-    Future<R> sent = vertx.eventBus().<R>request(address.apply(replica), request, options)
+    if (lost != null && lost.equals(replica.node())) {
+      return Future.failedFuture(NodeCalls.lost());
+    }
+    long leftMs = Math.max(1,
+        TimeUnit.NANOSECONDS.toMillis(request.deadlineNanos() - System.nanoTime()));
+    Future<R> sent = vertx.eventBus()
+        .<R>request(address.apply(replica), request, new DeliveryOptions().setSendTimeout(leftMs))
         .map(Message::body);
-    return nodeCalls == null ? sent : nodeCalls.track(replica.node(), sent);
+    if (nodeCalls == null) {
+      return sent;
+    }
+    return nodeCalls.track(replica.node(), sent).recover(failure -> lost == null
+        && (NodeCalls.isLost(failure) || failure instanceof ReplyException reply
+            && reply.failureType() == ReplyFailure.NO_HANDLERS)
+        ? send(model, address, request, replica.node())
+        : Future.failedFuture(failure));
   }
 
   /** Counts and answers a request refused before it reached the model. */

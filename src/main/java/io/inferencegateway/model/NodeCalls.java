@@ -13,6 +13,9 @@ import java.util.concurrent.ConcurrentMap;
  */
 public final class NodeCalls {
 
+  private static final String LOST =
+      "the worker running the model left the cluster before answering";
+
   private final ConcurrentMap<String, Set<Promise<?>>> calls = new ConcurrentHashMap<>();
 
   /** The answer to a request sent to {@code node}, failed early should the node leave. */
@@ -31,8 +34,16 @@ public final class NodeCalls {
       return;
     }
     for (Promise<?> answer : pending) {
-      answer.tryFail(new RequestFailure(RequestFailure.Kind.NOT_READY,
-          "the worker running the model left the cluster before answering"));
+      answer.tryFail(lost());
     }
+  }
+
+  /** The failure of a request whose node left before answering. */
+  public static RequestFailure lost() {
+    return new RequestFailure(RequestFailure.Kind.NOT_READY, LOST);
+  }
+
+  public static boolean isLost(Throwable failure) {
+    return failure instanceof RequestFailure known && LOST.equals(known.getMessage());
   }
 }
