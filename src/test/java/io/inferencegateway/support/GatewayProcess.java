@@ -57,7 +57,6 @@ public final class GatewayProcess {
     builder.environment().keySet().removeIf(name -> name.startsWith("GATEWAY_"));
     builder.environment().putAll(env);
     builder.environment().putIfAbsent("GATEWAY_MANAGEMENT_PORT", "0");
-    builder.environment().putIfAbsent("GATEWAY_MANAGEMENT_PORT", "0");
     return new GatewayProcess(builder.start());
   }
 
@@ -106,6 +105,11 @@ public final class GatewayProcess {
   /** SIGTERM through the process handle, which unlike Process.destroy keeps the output open. */
   public void terminate() {
     process.toHandle().destroy();
+  }
+
+  /** SIGKILL: the process dies at once, with no chance to drain or leave a cluster. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
   }
 
   public void stop() throws InterruptedException {
