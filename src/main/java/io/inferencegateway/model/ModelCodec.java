@@ -3,6 +3,7 @@ package io.inferencegateway.model;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageCodec;
+import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
@@ -13,12 +14,25 @@ import java.util.function.Function;
  */
 public final class ModelCodec<T> implements MessageCodec<T, T> {
 
+  static final ModelCodec<InferRequest> INFER_REQUEST = new ModelCodec<>(InferRequest.class,
+      WireFormat::writeInferRequest, WireFormat.Reader::inferRequest);
+  static final ModelCodec<InferResult> INFER_RESULT = new ModelCodec<>(InferResult.class,
+      WireFormat::writeInferResult, WireFormat.Reader::inferResult);
+  static final ModelCodec<PredictRequest> PREDICT_REQUEST = new ModelCodec<>(
+      PredictRequest.class, WireFormat::writePredictRequest, WireFormat.Reader::predictRequest);
+  static final ModelCodec<PredictResult> PREDICT_RESULT = new ModelCodec<>(PredictResult.class,
+      WireFormat::writePredictResult, WireFormat.Reader::predictResult);
+  static final ModelCodec<ModelStatus> STATUS = new ModelCodec<>(ModelStatus.class,
+      WireFormat::writeStatus, WireFormat.Reader::status);
+
+  private final Class<T> type;
   private final String name;
   private final BiConsumer<Buffer, T> encoder;
   private final Function<WireFormat.Reader, T> decoder;
 
   private ModelCodec(Class<T> type, BiConsumer<Buffer, T> encoder,
       Function<WireFormat.Reader, T> decoder) {
+    this.type = type;
     this.name = "model-" + type.getSimpleName();
     this.encoder = encoder;
     this.decoder = decoder;
@@ -26,20 +40,14 @@ public final class ModelCodec<T> implements MessageCodec<T, T> {
 
   /** Registers a codec for every message type the model verticles exchange. */
   public static void registerAll(EventBus eventBus) {
-    register(eventBus, InferRequest.class, WireFormat::writeInferRequest,
-        WireFormat.Reader::inferRequest);
-    register(eventBus, InferResult.class, WireFormat::writeInferResult,
-        WireFormat.Reader::inferResult);
-    register(eventBus, PredictRequest.class, WireFormat::writePredictRequest,
-        WireFormat.Reader::predictRequest);
-    register(eventBus, PredictResult.class, WireFormat::writePredictResult,
-        WireFormat.Reader::predictResult);
-    register(eventBus, ModelStatus.class, WireFormat::writeStatus, WireFormat.Reader::status);
+    for (ModelCodec<?> codec : List.of(INFER_REQUEST, INFER_RESULT, PREDICT_REQUEST,
+        PREDICT_RESULT, STATUS)) {
+      codec.register(eventBus);
+    }
   }
 
-  private static <T> void register(EventBus eventBus, Class<T> type,
-      BiConsumer<Buffer, T> encoder, Function<WireFormat.Reader, T> decoder) {
-    eventBus.registerDefaultCodec(type, new ModelCodec<>(type, encoder, decoder));
+  private void register(EventBus eventBus) {
+    eventBus.registerDefaultCodec(type, this);
   }
 
   /** The message, length first, so that the decoder knows where it ends. */
