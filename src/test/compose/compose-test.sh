@@ -16,7 +16,10 @@
 #    (target gateway:8081 up, the inferences counted)
 # 4. `--profile broken up -d gateway-broken`: /health 503 on its published management port, and
 #    the service turns unhealthy once its start period is over
-# 5. `stop`: every service ends within its grace period; `down -v` leaves nothing of the project
+# 5. `--profile cluster up -d --scale worker=3`: the gateway node's /health lists three ready
+#    replicas of every model, inferences spread over the workers, and a worker killed with
+#    SIGKILL loses no request while its models stay UP on the others
+# 6. `stop`: every service ends within its grace period; `down -v` leaves nothing of the project
 #
 # Every port is published on 127.0.0.1 only, on free ports, under a project name of its own, so a
 # stack already running is not disturbed. `down` runs on every exit.
@@ -96,7 +99,7 @@ project_leftovers() {
 remove_project() {
   local kind id
   if [[ -n $SERVICE_PID ]] && kill -0 "$SERVICE_PID" 2>/dev/null; then
-    compose --profile broken --profile loadtest down -v --remove-orphans -t 5 \
+    compose --profile broken --profile loadtest --profile cluster down -v --remove-orphans -t 5 \
       > "$TMP/compose-down-trap.log" 2>&1 || cat "$TMP/compose-down-trap.log" >&2
   fi
   # Containers first: a network or volume in use cannot go.
@@ -249,14 +252,18 @@ BROKEN_ID=""
 
 compose_up() {
   local ports=()
-  read -r -a ports < <(free_ports 5) || true
-  ((${#ports[@]} == 5)) || fail "no five free ports on 127.0.0.1"
+  read -r -a ports < <(free_ports 7) || true
+  ((${#ports[@]} == 7)) || fail "no seven free ports on 127.0.0.1"
   # "127.0.0.1:PORT" in the compose file's "${GATEWAY_PORT:-8080}:8080" publishes on loopback only.
   export GATEWAY_PORT=127.0.0.1:${ports[0]}
   export GATEWAY_MANAGEMENT_HOST_PORT=127.0.0.1:${ports[1]}
   export PROMETHEUS_PORT=127.0.0.1:${ports[2]}
   export GATEWAY_BROKEN_PORT=127.0.0.1:${ports[3]}
   export GATEWAY_BROKEN_MANAGEMENT_PORT=127.0.0.1:${ports[4]}
+  export CLUSTER_GATEWAY_PORT=127.0.0.1:${ports[5]}
+  export CLUSTER_GATEWAY_MANAGEMENT_PORT=127.0.0.1:${ports[6]}
+  CLUSTER_DATA_PORT=${ports[5]}
+  CLUSTER_MANAGEMENT_PORT=${ports[6]}
   export PROMETHEUS_IMAGE=$PROMETHEUS_BASE
   DATA_PORT=${ports[0]}
   MANAGEMENT_PORT=${ports[1]}
@@ -455,15 +462,83 @@ broken_profile() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# 5. stop and down
+# 5. The cluster profile
+
+WORKERS=3
+CLUSTER_READY_TIMEOUT_S=180
+# The cluster gateway and the workers left running, whose stop is checked with the others'.
+CLUSTER_IDS=()
+CLUSTER_INFERENCES=60
+
+# The cluster gateway's /health: 200, every model with COUNT READY replicas.
+cluster_replicas() {
+  local count=$1
+  [[ $(http GET "http://127.0.0.1:$CLUSTER_MANAGEMENT_PORT/health") == 200 ]] || return 1
+  python3 - "$TMP/body" "$count" <<'EOF'
+import json, sys
+checks = [c for c in json.load(open(sys.argv[1]))["checks"] if "replicas" in c.get("data", {})]
+assert checks
+for check in checks:
+    states = [r["state"] for r in check["data"]["replicas"]]
+    assert states == ["READY"] * int(sys.argv[2]), (check["id"], states)
+EOF
+}
+
+# A worker container's count of iris-classifier runs, read on its own management port.
+worker_runs() {
+  podman exec "$1" curl --silent --max-time 5 http://127.0.0.1:8081/metrics \
+    | sed -n 's/^gateway_inference_duration_seconds_count{.*model="iris-classifier".*} //p' \
+    | head -1
+}
+
+cluster_profile() {
+  compose_logged cluster --profile cluster up -d --no-build --scale "worker=$WORKERS" \
+      cluster-gateway worker || fail "docker-compose --profile cluster up -d --scale worker=$WORKERS"
+  local workers=() id
+  mapfile -t workers < <(compose ps -q worker 2>/dev/null)
+  ((${#workers[@]} == WORKERS)) || fail "compose runs ${#workers[@]} workers, not $WORKERS"
+  if ! await "$CLUSTER_READY_TIMEOUT_S" cluster_replicas "$WORKERS"; then
+    show_logs "$(service_container cluster-gateway)"
+    show_logs "${workers[0]}"
+    fail "the cluster gateway's /health never listed $WORKERS ready replicas: $(head -c 800 "$TMP/body")"
+  fi
+  pass "profile cluster: the gateway node's /health lists $WORKERS ready replicas of every model"
+
+  local i spread=()
+  for ((i = 0; i < CLUSTER_INFERENCES; i++)); do
+    expect_inference "$CLUSTER_DATA_PORT" iris-classifier "$IRIS_REQUEST"
+  done
+  for id in "${workers[@]}"; do
+    spread+=("$(worker_runs "$id")")
+  done
+  python3 - "$CLUSTER_INFERENCES" "${spread[@]}" <<'EOF' || fail "inferences not spread over the workers: ${spread[*]}"
+import sys
+total, runs = int(sys.argv[1]), [float(r or 0) for r in sys.argv[2:]]
+assert sum(runs) == total and all(r > 0 for r in runs), runs
+EOF
+  pass "$CLUSTER_INFERENCES inferences through the gateway node, run by the workers as ${spread[*]}"
+
+  podman kill --signal KILL "${workers[0]}" >/dev/null || fail "podman kill ${workers[0]}"
+  for ((i = 0; i < CLUSTER_INFERENCES; i++)); do
+    expect_inference "$CLUSTER_DATA_PORT" iris-classifier "$IRIS_REQUEST"
+  done
+  if ! await 30 cluster_replicas $((WORKERS - 1)); then
+    fail "after SIGKILL of a worker, /health did not list $((WORKERS - 1)) ready replicas: $(head -c 800 "$TMP/body")"
+  fi
+  pass "a worker killed with SIGKILL: $CLUSTER_INFERENCES inferences after it all 200, its models UP on the $((WORKERS - 1)) others"
+  CLUSTER_IDS=("$(service_container cluster-gateway)" "${workers[@]:1}")
+}
+
+# ---------------------------------------------------------------------------------------------
+# 6. stop and down
 
 stop_and_down() {
   local started id name code grace_s
   grace_s=$(podman inspect --format '{{.Config.StopTimeout}}' "$GATEWAY_ID")
   started=$(now_ms)
-  compose_logged stop --profile broken stop || fail "docker-compose stop"
+  compose_logged stop --profile broken --profile cluster stop || fail "docker-compose stop"
   local elapsed_ms=$(( $(now_ms) - started ))
-  for id in "$GATEWAY_ID" "$BROKEN_ID" "$PROMETHEUS_ID"; do
+  for id in "$GATEWAY_ID" "$BROKEN_ID" "$PROMETHEUS_ID" "${CLUSTER_IDS[@]}"; do
     name=$(podman inspect --format '{{.Name}}' "$id")
     code=$(podman inspect --format '{{.State.ExitCode}}' "$id")
     # 143: the JVM ended by SIGTERM; 137 would be the SIGKILL at the end of the grace period.
@@ -476,7 +551,7 @@ stop_and_down() {
   (( elapsed_ms < grace_s * 1000 )) || fail "stop took $((elapsed_ms / 1000)) s, the whole ${grace_s}s grace period"
   pass "stop: every service ended on SIGTERM (status 0 or 143) in $(seconds_since "$started") s, within the ${grace_s}s grace period"
 
-  compose_logged down --profile broken down -v || fail "docker-compose down -v"
+  compose_logged down --profile broken --profile cluster down -v || fail "docker-compose down -v"
   local left
   left=$(project_leftovers)
   [[ -z $left ]] || fail "left after down: $(echo "$left" | tr '\n' ' ')"
@@ -495,6 +570,7 @@ main() {
   step "inference and mem_limit" gateway_serves
   step "prometheus scrapes gateway:8081" prometheus_scrapes
   step "profile broken: unhealthy" broken_profile
+  step "profile cluster: scale worker=3" cluster_profile
   step "stop and down" stop_and_down
 }
 
