@@ -9,8 +9,6 @@ import io.inferencegateway.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,10 +51,10 @@ public final class Main {
         .recover(failure -> control.close().transform(closed -> Future.failedFuture(failure)))
         .compose(node -> Gateway.start(node == null ? metrics.createVertx() : node.vertx(),
             control, config, folder, metrics, System.getenv(ADMIN_TOKEN), node))
-        .onSuccess(gateway -> LOG.info(role.servesHttp()
-                ? "inference-gateway listening on {}:{} with {} models; management on {}:{}{}"
-                : "inference-gateway worker serving {} models; management on {}:{}{}",
-            arguments(config, gateway, cluster.result())))
+        .onSuccess(gateway -> LOG.info("inference-gateway {}; management on {}:{}{}",
+            serving(config, gateway), config.management().host(), gateway.managementPort(),
+            cluster.result() == null ? "" : "; cluster node " + cluster.result().id() + " as "
+                + role.label()))
         .onFailure(failure -> exit(null, 1, "failed to start: " + failure.getMessage()));
     // SIGTERM: drain, then stop; the JVM exits when the hook returns.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -68,16 +66,15 @@ public final class Main {
     }, "gateway-shutdown"));
   }
 
-  private static Object[] arguments(GatewayConfig config, Gateway gateway, ClusterNode node) {
-    String role = node == null ? "" : "; cluster node " + node.id() + " as "
-        + config.cluster().role().label();
-    List<Object> arguments = new ArrayList<>();
-    if (config.cluster().role().servesHttp()) {
-      arguments.addAll(List.of(config.http().host(), gateway.port()));
+  /** What the process serves, as its start line says it. */
+  private static String serving(GatewayConfig config, Gateway gateway) {
+    ClusterRole role = config.cluster().role();
+    String models = config.models().size() + " models";
+    if (!role.servesHttp()) {
+      return "worker serving " + models;
     }
-    arguments.addAll(List.of(config.models().size(), config.management().host(),
-        gateway.managementPort(), role));
-    return arguments.toArray();
+    return "listening on " + config.http().host() + ":" + gateway.port() + " with "
+        + (role.runsModels() ? models : "the models its workers serve");
   }
 
   /** Exits once {@code vertx}, when still open, is closed. */
