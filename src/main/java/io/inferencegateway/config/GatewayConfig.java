@@ -23,8 +23,8 @@ public record GatewayConfig(HttpConfig http, ManagementConfig management, Health
     cluster = cluster == null
         ? new ClusterConfig(null, null, null, null, null, null, null, null) : cluster;
     // A gateway node serves the models its workers announce; it loads none of its own.
-    if (cluster.role() == ClusterRole.GATEWAY && models == null) {
-      models = List.of();
+    if (cluster.role() == ClusterRole.GATEWAY) {
+      models = models == null ? List.of() : models;
     } else {
       Rules.nonEmpty("models", models);
     }

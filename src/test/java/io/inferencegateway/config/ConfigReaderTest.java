@@ -356,6 +356,56 @@ class ConfigReaderTest {
   }
 
   @Nested
+  @DisplayName("Cluster settings")
+  class ClusterSettings {
+
+    @Test
+    void standaloneIsTheDefaultWithLoopbackMembers() {
+      ClusterConfig cluster = ConfigReader.parse(minimal(), BASE).cluster();
+      assertThat(cluster.role()).isEqualTo(ClusterRole.STANDALONE);
+      assertThat(cluster.members()).containsExactly("127.0.0.1");
+      assertThat(cluster.port()).isEqualTo(5701);
+    }
+
+    @Test
+    void aGatewayNodeNeedsNoModels() {
+      GatewayConfig config = ConfigReader.parse(new JsonObject()
+          .put("cluster", new JsonObject().put("role", "gateway")), BASE);
+      assertThat(config.models()).isEmpty();
+      assertThat(config.cluster().role().runsModels()).isFalse();
+    }
+
+    @Test
+    void aWorkerStillNeedsModels() {
+      assertThat(parseRejection(new JsonObject()
+          .put("cluster", new JsonObject().put("role", "worker")))).startsWith("models:");
+    }
+
+    @Test
+    void theRepositoryApiOnAGatewayNodeIsRejected() {
+      JsonObject json = new JsonObject()
+          .put("cluster", new JsonObject().put("role", "gateway"))
+          .put("management", new JsonObject().put("repositoryApi", true));
+      assertThat(parseRejection(json)).startsWith("management.repositoryApi:")
+          .contains("workers");
+    }
+
+    @Test
+    void anUnknownRoleNamesTheRoles() {
+      JsonObject json = minimal().put("cluster", new JsonObject().put("role", "primary"));
+      assertThat(parseRejection(json)).startsWith("cluster.role:")
+          .contains("standalone").contains("gateway").contains("worker").contains("both");
+    }
+
+    @Test
+    void anEmptyMemberIsRejected() {
+      JsonObject json = minimal().put("cluster", new JsonObject()
+          .put("members", new JsonArray().add("a:5701").add(" ")));
+      assertThat(parseRejection(json)).startsWith("cluster.members:");
+    }
+  }
+
+  @Nested
   @DisplayName("Server settings")
   class ServerSettings {
 
