@@ -63,6 +63,10 @@ public final class ClusterNode {
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     // Join as soon as a member answers rather than after Hazelcast's default 5 s of waiting.
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
+    // Nodes that started at once and formed clusters of their own merge within seconds, not
+    // Hazelcast's default five minutes.
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
     config.setProperty("hazelcast.max.no.heartbeat.seconds",
         String.valueOf(cluster.failureSeconds()));
     NetworkConfig network = config.getNetworkConfig();
