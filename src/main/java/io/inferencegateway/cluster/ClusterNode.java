@@ -12,8 +12,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * This process as a member of a cluster: a clustered Vert.x whose Hazelcast member joins the
@@ -21,7 +27,7 @@ import java.util.regex.Pattern;
  */
 public final class ClusterNode {
 
-  private static final Pattern IP = Pattern.compile("[0-9.]+");
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
   private static final String NODE_ID = "__vertx.nodeId";
 
   private final Vertx vertx;
@@ -72,16 +78,48 @@ public final class ClusterNode {
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(true);
     if (cluster.host() != null) {
+      // The address to bind and advertise. Not as an interface filter: Hazelcast would then
+      // drop every member address that is not this node's own.
+      config.setProperty("hazelcast.local.localAddress", cluster.host());
       network.setPublicAddress(cluster.host());
-      if (IP.matcher(cluster.host()).matches()) {
-        network.getInterfaces().setEnabled(true).addInterface(cluster.host());
-      }
     }
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    join.getTcpIpConfig().setEnabled(true).setMembers(resolved(cluster.members()));
     return config;
+  }
+
+  /**
+   * Each member name with every address it resolves to, so that one name stands for all the
+   * nodes behind it (a headless Service, a scaled compose service); Hazelcast would take one. A
+   * name that does not resolve yet, or only to IPv6 addresses, is passed on as it is. Resolving blocks: called before any
+   * event loop runs.
+   */
+  static List<String> resolved(List<String> members) {
+    List<String> addresses = new ArrayList<>();
+    for (String member : members) {
+      int colon = member.lastIndexOf(':');
+      boolean hasPort = colon > 0 && member.indexOf(':') == colon;
+      String host = hasPort ? member.substring(0, colon) : member;
+      String port = hasPort ? member.substring(colon) : "";
+      try {
+        int before = addresses.size();
+        for (InetAddress address : InetAddress.getAllByName(host)) {
+          if (address instanceof Inet4Address) {
+            addresses.add(address.getHostAddress() + port);
+          }
+        }
+        if (addresses.size() == before) {
+          addresses.add(member);
+        }
+      } catch (UnknownHostException e) {
+        LOG.warn("Cluster member {} does not resolve yet; Hazelcast will try it as it is", host);
+        addresses.add(member);
+      }
+    }
+    LOG.info("Joining the cluster through {}", addresses);
+    return addresses;
   }
 
   public Vertx vertx() {

@@ -18,6 +18,7 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -123,8 +124,12 @@ final class ModelCaller {
     }
     long leftMs = Math.max(1,
         TimeUnit.NANOSECONDS.toMillis(request.deadlineNanos() - System.nanoTime()));
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(leftMs);
+    if (nodeCalls != null) {
+      cancelRemotely(replica, request, options);
+    }
     Future<R> sent = vertx.eventBus()
-        .<R>request(address.apply(replica), request, new DeliveryOptions().setSendTimeout(leftMs))
+        .<R>request(address.apply(replica), request, options)
         .map(Message::body);
     if (nodeCalls == null) {
       return sent;
@@ -134,6 +139,17 @@ final class ModelCaller {
             && reply.failureType() == ReplyFailure.NO_HANDLERS)
         ? send(model, address, request, replica.node())
         : Future.failedFuture(failure));
+  }
+
+  /**
+   * The request's cancellation does not cross to another node with it: it is named by an id,
+   * and cancelling it sends that id to the replica, which drops the work unless it has started.
+   */
+  private void cancelRemotely(Replica replica, ModelRequest request, DeliveryOptions options) {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    String id = Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
+    options.addHeader(Replica.CANCEL_ID, id);
+    request.cancellation().onCancel(() -> vertx.eventBus().send(replica.cancelAddress(), id));
   }
 
   /** Counts and answers a request refused before it reached the model. */

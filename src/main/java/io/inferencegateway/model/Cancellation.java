@@ -1,27 +1,31 @@
 package io.inferencegateway.model;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Lets whoever waits for a request say that nobody wants its answer any more: its client has gone,
  * or its deadline has passed. The model's scheduler then drops the work if it has not started.
- * Crosses the event bus inside the request, by reference.
+ * Crosses the event bus inside the request, by reference; to another node, a cancellation message
+ * names the request by the id in its {@link Replica#CANCEL_ID} header.
  */
 public final class Cancellation {
 
   private volatile boolean cancelled;
-  private Runnable onCancel;
+  private List<Runnable> listeners;
 
-  /** Marks the request cancelled and tells the scheduler, once. */
+  /** Marks the request cancelled and tells the listeners, once. */
   public void cancel() {
-    Runnable listener;
+    List<Runnable> told;
     synchronized (this) {
       if (cancelled) {
         return;
       }
       cancelled = true;
-      listener = onCancel;
+      told = listeners;
     }
-    if (listener != null) {
-      listener.run();
+    if (told != null) {
+      told.forEach(Runnable::run);
     }
   }
 
@@ -29,11 +33,17 @@ public final class Cancellation {
     return cancelled;
   }
 
-  /** Runs {@code listener} on cancellation, at once if that has happened already. */
-  void onCancel(Runnable listener) {
+  /**
+   * Runs {@code listener} on cancellation, at once if that has happened already: the model's
+   * scheduler, and on a gateway node the message that tells a worker.
+   */
+  public void onCancel(Runnable listener) {
     synchronized (this) {
       if (!cancelled) {
-        onCancel = listener;
+        if (listeners == null) {
+          listeners = new ArrayList<>(2);
+        }
+        listeners.add(listener);
         return;
       }
     }

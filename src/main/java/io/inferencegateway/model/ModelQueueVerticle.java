@@ -28,7 +28,9 @@ public final class ModelQueueVerticle extends VerticleBase {
         vertx.eventBus().<InferRequest>consumer(model.inferAddress(),
             message -> scheduler.submit(message, idle.getAsBoolean())).completion(),
         vertx.eventBus().<PredictRequest>consumer(model.predictAddress(),
-            message -> scheduler.submit(message, idle.getAsBoolean())).completion());
+            message -> scheduler.submit(message, idle.getAsBoolean())).completion(),
+        vertx.eventBus().<String>consumer(model.cancelAddress(),
+            message -> scheduler.cancel(message.body())).completion());
   }
 
   /**

@@ -6,6 +6,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +31,12 @@ public final class ModelScheduler {
     void wake();
   }
 
-  /** An accepted request and the message to answer. */
-  public record Work(Message<? extends ModelRequest> message, ModelRequest request) {
+  /**
+   * An accepted request, the message to answer, and the id a gateway node on another node
+   * cancels it by (null for a request from this process).
+   */
+  public record Work(Message<? extends ModelRequest> message, ModelRequest request,
+      String cancelId) {
   }
 
   private final Vertx vertx;
@@ -41,6 +47,9 @@ public final class ModelScheduler {
   private final String key;
   private final ArrayDeque<Work> queue = new ArrayDeque<>();
   private final ArrayDeque<Worker> idle = new ArrayDeque<>();
+  /** The cancellations of accepted requests from gateway nodes, by their cancel ids. */
+  private final Map<String, Cancellation> remote = new ConcurrentHashMap<>();
+  private final boolean inCluster;
   private int workers;
   private boolean delayTimerSet;
 
@@ -52,6 +61,7 @@ public final class ModelScheduler {
     this.slots = slots;
     this.model = runtime.config().name();
     this.key = key;
+    this.inCluster = served.inCluster();
   }
 
   /**
@@ -76,7 +86,12 @@ public final class ModelScheduler {
           + slots.limit() + " requests are already waiting; retry later").failReply(message);
       return;
     }
-    Work work = new Work(message, request);
+    // Only a cluster's messages carry headers; asking a local one would allocate them.
+    String cancelId = inCluster ? message.headers().get(Replica.CANCEL_ID) : null;
+    Work work = new Work(message, request, cancelId);
+    if (cancelId != null) {
+      remote.put(cancelId, request.cancellation());
+    }
     Worker woken = null;
     boolean inline;
     synchronized (this) {
@@ -163,6 +178,17 @@ public final class ModelScheduler {
   /** The work has been answered: its slot is free again. */
   public void done(Work work) {
     slots.release(key);
+    if (work.cancelId() != null) {
+      remote.remove(work.cancelId());
+    }
+  }
+
+  /** A gateway node no longer wants the answer to the request it sent with {@code cancelId}. */
+  void cancel(String cancelId) {
+    Cancellation cancellation = remote.remove(cancelId);
+    if (cancellation != null) {
+      cancellation.cancel();
+    }
   }
 
   /** Takes the head of the queue and, when batching, whatever may join it. Holds the lock. */

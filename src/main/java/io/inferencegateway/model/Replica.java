@@ -6,6 +6,12 @@ package io.inferencegateway.model;
  */
 public record Replica(String node, String key, ModelState state) {
 
+  /**
+   * The event-bus header that names a request sent to another node, so that a cancellation sent
+   * to {@link #cancelAddress()} can find it.
+   */
+  public static final String CANCEL_ID = "cancel-id";
+
   public String inferAddress() {
     return inferAddress(key);
   }
@@ -16,6 +22,15 @@ public record Replica(String node, String key, ModelState state) {
 
   public String statusAddress() {
     return statusAddress(key);
+  }
+
+  /** Where a gateway node cancels, by its {@link #CANCEL_ID}, a request it sent here. */
+  public String cancelAddress() {
+    return cancelAddress(key);
+  }
+
+  static String cancelAddress(String key) {
+    return "models." + key + ".cancel";
   }
 
   static String inferAddress(String key) {

@@ -72,6 +72,15 @@ public final class ServedModel {
     return Replica.statusAddress(key);
   }
 
+  public String cancelAddress() {
+    return Replica.cancelAddress(key);
+  }
+
+  /** Whether requests may come from other nodes of a cluster. */
+  public boolean inCluster() {
+    return replicas.isEmpty() || replicas.get(0).node() != null;
+  }
+
   /** Where the version runs now: one replica for a deployment of this process. */
   public List<Replica> replicas() {
     return replicas;

@@ -3,18 +3,23 @@ package io.inferencegateway.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inferencegateway.support.GatewayProcess;
+import io.inferencegateway.support.SlowModel;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -43,8 +48,10 @@ class ClusterProcessTest {
 
   private static final String BODY = "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\","
       + "\"shape\":[1,16],\"data\":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16]}]}";
-  private static final Pattern RUNS =
-      Pattern.compile("gateway_inference_duration_seconds_count\\{[^}]*model=\"mlp\"[^}]*} (\\S+)");
+  private static final String RUNS =
+      "gateway_inference_duration_seconds_count\\{[^}]*model=\"%s\"[^}]*} (\\S+)";
+  /** Rows of the slow model that keep a worker busy for a good part of a second or more. */
+  private static final int BLOCKER_ROWS = 200;
   private static final int FAILURE_SECONDS = 3;
   private static final long HEALTH_TIMEOUT_MS = 1000;
 
@@ -52,6 +59,7 @@ class ClusterProcessTest {
       .connectTimeout(Duration.ofSeconds(2)).build();
   private final List<GatewayProcess> processes = new ArrayList<>();
   private int[] memberPorts;
+  private JsonObject slowModel;
   private GatewayProcess gateway;
   private int port;
   private int gatewayManagement;
@@ -64,6 +72,7 @@ class ClusterProcessTest {
   @BeforeAll
   void startCluster() throws Exception {
     memberPorts = new int[] {freePort(), freePort(), freePort()};
+    slowModel = SlowModel.writeTo(Files.createTempDirectory("cluster-test"));
     gateway = start("gateway", memberPorts[0]);
     first = worker(memberPorts[1]);
     second = worker(memberPorts[2]);
@@ -83,13 +92,13 @@ class ClusterProcessTest {
   @Test
   @Order(1)
   void requestsSpreadOverTheWorkers() throws Exception {
-    double firstBefore = runs(first);
-    double secondBefore = runs(second);
+    double firstBefore = runs(first, "mlp");
+    double secondBefore = runs(second, "mlp");
     for (int i = 0; i < 100; i++) {
       assertThat(infer().statusCode()).isEqualTo(200);
     }
-    double firstRuns = runs(first) - firstBefore;
-    double secondRuns = runs(second) - secondBefore;
+    double firstRuns = runs(first, "mlp") - firstBefore;
+    double secondRuns = runs(second, "mlp") - secondBefore;
     System.out.printf("100 requests: %.0f ran on the first worker, %.0f on the second%n",
         firstRuns, secondRuns);
     assertThat(firstRuns + secondRuns).isEqualTo(100);
@@ -98,6 +107,41 @@ class ClusterProcessTest {
 
   @Test
   @Order(2)
+  void workWhoseClientLeftTheGatewayIsNeverRunOnTheWorker() throws Exception {
+    double before = runs(first, SlowModel.NAME) + runs(second, SlowModel.NAME);
+    HttpRequest.BodyPublisher blocker = HttpRequest.BodyPublishers.ofString(
+        SlowModel.body(BLOCKER_ROWS).toString());
+    // One blocker for each worker, in the gateway's turn; then clients that give up.
+    List<CompletableFuture<HttpResponse<String>>> blockers = List.of(
+        http.sendAsync(slow(blocker, Duration.ofSeconds(30)), HttpResponse.BodyHandlers.ofString()),
+        http.sendAsync(slow(blocker, Duration.ofSeconds(30)), HttpResponse.BodyHandlers.ofString()));
+    awaitRunning(first);
+    awaitRunning(second);
+    List<CompletableFuture<HttpResponse<String>>> abandoned = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      abandoned.add(http.sendAsync(slow(HttpRequest.BodyPublishers.ofString(
+          SlowModel.body(1).toString()), Duration.ofMillis(300)),
+          HttpResponse.BodyHandlers.ofString()));
+    }
+    for (CompletableFuture<HttpResponse<String>> gaveUp : abandoned) {
+      assertThat(gaveUp).failsWithin(Duration.ofSeconds(5));
+    }
+    for (CompletableFuture<HttpResponse<String>> done : blockers) {
+      assertThat(done.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+    long asked = System.nanoTime();
+    assertThat(http.send(slow(HttpRequest.BodyPublishers.ofString(SlowModel.body(1).toString()),
+        Duration.ofSeconds(10)), HttpResponse.BodyHandlers.ofString()).statusCode())
+        .isEqualTo(200);
+    long freshMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - asked);
+    double ran = runs(first, SlowModel.NAME) + runs(second, SlowModel.NAME) - before;
+    System.out.printf("2 blockers and 8 abandoning clients on the slow model: %.0f runs on the "
+        + "workers; a fresh request afterwards answered in %d ms%n", ran, freshMs);
+    assertThat(ran).as("runs: the blockers and the fresh request only").isEqualTo(3);
+  }
+
+  @Test
+  @Order(3)
   void aWorkerKilledUnderLoadLosesNoRequest() throws Exception {
     Load load = new Load(8);
     Thread.sleep(1500);
@@ -112,7 +156,7 @@ class ClusterProcessTest {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void theLastReplicaKilledTurnsHealthDownAndRequestsAnswer503AtOnce() throws Exception {
     second.process().kill();
     long killedAt = System.nanoTime();
@@ -132,17 +176,18 @@ class ClusterProcessTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aWorkerThatRejoinsBringsTheModelBack() throws Exception {
-    first = worker(memberPorts[1]);
+    // As a restarted pod does: a new address, joining through the members still listed.
+    first = worker(freePort());
     awaitStatus(gatewayManagement, "/health", 200, Duration.ofSeconds(60));
     assertThat(infer().statusCode()).isEqualTo(200);
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aWorkerDrainedBySigtermUnderLoadLosesNothing() throws Exception {
-    second = worker(memberPorts[2]);
+    second = worker(freePort());
     awaitReplicas(2, Duration.ofSeconds(60));
     Load load = new Load(8);
     Thread.sleep(1500);
@@ -197,6 +242,31 @@ class ClusterProcessTest {
     }
   }
 
+  /** Waits until the worker runs a request of the slow model. */
+  private void awaitRunning(Node node) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      for (Object check : new JsonObject(get(node.management(), "/health").body())
+          .getJsonArray("checks")) {
+        JsonObject procedure = (JsonObject) check;
+        if (procedure.getString("id").equals(SlowModel.NAME)
+            && procedure.getJsonObject("data").getInteger("running", 0) > 0) {
+          return;
+        }
+      }
+      assertThat(System.nanoTime()).as("a blocker running within 10 s").isLessThan(deadline);
+      Thread.sleep(20);
+    }
+  }
+
+  private HttpRequest slow(HttpRequest.BodyPublisher body, Duration timeout) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/models/"
+            + SlowModel.NAME + "/infer"))
+        .timeout(timeout)
+        .header("content-type", "application/json")
+        .POST(body).build();
+  }
+
   private HttpResponse<String> infer() throws IOException, InterruptedException {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                 + "/v2/models/mlp/infer"))
@@ -228,20 +298,22 @@ class ClusterProcessTest {
         "GATEWAY_HEALTH_TIMEOUT_MS", Long.toString(HEALTH_TIMEOUT_MS),
         "GATEWAY_HTTP_PORT", "0"));
     if (role.equals("worker")) {
-      env.put("GATEWAY_MODELS", "[{\"name\":\"mlp\",\"path\":\""
-          + Path.of("conf/models/mlp/1/model.onnx").toAbsolutePath() + "\",\"instances\":1}]");
+      env.put("GATEWAY_MODELS", new JsonArray()
+          .add(new JsonObject().put("name", "mlp").put("instances", 1)
+              .put("path", Path.of("conf/models/mlp/1/model.onnx").toAbsolutePath().toString()))
+          .add(slowModel).encode());
     }
     GatewayProcess process = GatewayProcess.start(env);
     processes.add(process);
     return process;
   }
 
-  /** Waits until the gateway's health lists {@code count} replicas of the model. */
+  /** Waits until the gateway's health lists {@code count} ready replicas of every model. */
   private void awaitReplicas(int count, Duration within) throws Exception {
     long deadline = System.nanoTime() + within.toNanos();
     while (true) {
       String health = get(gatewayManagement, "/health").body();
-      if (health.split("\"node\"", -1).length - 1 == count && !health.contains("LOADING")) {
+      if (readyReplicas(new JsonObject(health)).stream().allMatch(ready -> ready == count)) {
         return;
       }
       assertThat(System.nanoTime()).as("%d replicas within %s: %s", count, within, health)
@@ -250,8 +322,25 @@ class ClusterProcessTest {
     }
   }
 
-  private double runs(Node node) throws Exception {
-    Matcher matcher = RUNS.matcher(get(node.management(), "/metrics").body());
+  /** Each model's count of READY replicas in a health answer. */
+  private static List<Long> readyReplicas(JsonObject health) {
+    List<Long> counts = new ArrayList<>();
+    for (Object check : health.getJsonArray("checks", new JsonArray())) {
+      JsonArray replicas = ((JsonObject) check).getJsonObject("data", new JsonObject())
+          .getJsonArray("replicas");
+      if (replicas != null) {
+        counts.add(replicas.stream()
+            .filter(replica -> "READY".equals(((JsonObject) replica).getString("state")))
+            .count());
+      }
+    }
+    return counts.isEmpty() ? List.of(-1L) : counts;
+  }
+
+  /** How many runs of the model the worker has timed. */
+  private double runs(Node node, String model) throws Exception {
+    Matcher matcher = Pattern.compile(String.format(RUNS, model))
+        .matcher(get(node.management(), "/metrics").body());
     return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
   }
 
