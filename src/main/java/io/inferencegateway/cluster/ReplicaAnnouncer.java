@@ -20,7 +20,8 @@ public final class ReplicaAnnouncer extends VerticleBase {
   public static final String REPLICAS = "cluster.replicas";
   /** Where a gateway node asks every worker to announce at once. */
   public static final String ASK = "cluster.replicas.ask";
-  private static final long PERIOD_MS = 1000;
+  /** How often a worker announces what it serves. */
+  public static final long PERIOD_MS = 1000;
 
   private final ModelRegistry registry;
   private final String node;

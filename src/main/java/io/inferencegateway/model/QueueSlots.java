@@ -40,6 +40,12 @@ public final class QueueSlots {
     count(key).decrementAndGet();
   }
 
+  /** The requests the deployment holds, waiting or running. */
+  public int held(String key) {
+    AtomicInteger count = this.held.get(key);
+    return count == null ? 0 : count.get();
+  }
+
   /** The requests held by every deployment: 0 when nothing waits or runs. */
   public int held() {
     int held = 0;

@@ -1,5 +1,6 @@
 package io.inferencegateway.repository;
 
+import io.inferencegateway.cluster.ReplicaAnnouncer;
 import io.inferencegateway.config.ConfigException;
 import io.inferencegateway.config.ConfigReader;
 import io.inferencegateway.config.ModelConfig;
@@ -44,6 +45,8 @@ public final class ModelRepository {
 
   private static final Logger LOG = LoggerFactory.getLogger(ModelRepository.class);
   private static final long DRAIN_POLL_MS = 10;
+  /** Beyond a worker's announcement period, for the announcement to reach the gateway nodes. */
+  private static final long CLUSTER_NOTICE_MARGIN_MS = 500;
   private static final String MODEL_FILE = "model.onnx";
   /** A named-feature mapping kept beside a model file, for a model whose entry has none. */
   private static final String MAPPING_FILE = "predict.json";
@@ -51,6 +54,7 @@ public final class ModelRepository {
   private final Vertx vertx;
   private final ModelRegistry registry;
   private final ModelDeployer deployer;
+  private final QueueSlots slots;
   private final Path folder;
   private final long drainTimeoutMs;
   /** The last configuration of every model ever served, by name, for reloads and the index. */
@@ -67,6 +71,7 @@ public final class ModelRepository {
       Path folder, long drainTimeoutMs) {
     this.vertx = vertx;
     this.registry = registry;
+    this.slots = slots;
     this.deployer = new ModelDeployer(vertx, control, slots);
     this.folder = folder;
     this.drainTimeoutMs = drainTimeoutMs;
@@ -339,13 +344,19 @@ public final class ModelRepository {
     }).toList()).mapEmpty();
   }
 
-  /** Waits for the answers a deployment owes, then stops it. */
+  /**
+   * Waits for the answers a deployment owes, then stops it. In a cluster it owes them to the
+   * gateway nodes too: they hear of the withdrawal at the worker's next announcement, and what
+   * they sent before is in the deployment's queue.
+   */
   private Future<Void> retire(ServedModel model) {
     Promise<Void> drained = Promise.promise();
     long deadline = System.nanoTime() + drainTimeoutMs * 1_000_000;
     // Not at once: a request may have found this deployment just before the switch and not yet
     // be counted as admitted; a poll interval later it is.
-    vertx.setTimer(DRAIN_POLL_MS, first -> awaitDrained(model, deadline, drained));
+    long notice = model.inCluster() ? ReplicaAnnouncer.PERIOD_MS + CLUSTER_NOTICE_MARGIN_MS
+        : DRAIN_POLL_MS;
+    vertx.setTimer(notice, first -> awaitDrained(model, deadline, drained));
     return drained.future()
         .compose(done -> Optional.ofNullable(deployments.remove(model.key()))
             .map(deployer::undeploy).orElse(Future.succeededFuture()))
@@ -359,10 +370,11 @@ public final class ModelRepository {
   }
 
   private void awaitDrained(ServedModel model, long deadline, Promise<Void> drained) {
-    if (model.inFlight() == 0 || System.nanoTime() > deadline) {
-      if (model.inFlight() > 0) {
+    int owed = model.inFlight() + slots.held(model.key());
+    if (owed == 0 || System.nanoTime() > deadline) {
+      if (owed > 0) {
         LOG.warn("Stopping model {} version {} with {} requests unanswered after {} ms",
-            model.name(), model.version(), model.inFlight(), drainTimeoutMs);
+            model.name(), model.version(), owed, drainTimeoutMs);
       }
       drained.complete();
       return;

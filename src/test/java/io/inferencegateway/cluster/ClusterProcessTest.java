@@ -53,6 +53,7 @@ class ClusterProcessTest {
   /** Rows of the slow model that keep a worker busy for a good part of a second or more. */
   private static final int BLOCKER_ROWS = 200;
   private static final int FAILURE_SECONDS = 3;
+  private static final String ADMIN_TOKEN = "cluster-test-token";
   private static final long HEALTH_TIMEOUT_MS = 1000;
 
   private final HttpClient http = HttpClient.newBuilder()
@@ -142,6 +143,23 @@ class ClusterProcessTest {
 
   @Test
   @Order(3)
+  void aModelUnloadedFromOneWorkerUnderLoadLosesNoRequestAndLoadsBack() throws Exception {
+    Load load = new Load(8);
+    Thread.sleep(500);
+    HttpResponse<String> unloaded = repository(first, "unload");
+    Thread.sleep(500);
+    Map<String, Integer> outcomes = load.stop();
+    System.out.printf("mlp unloaded from one worker under load: %s; unload answered %d%n",
+        outcomes, unloaded.statusCode());
+    assertThat(unloaded.statusCode()).isEqualTo(200);
+    assertThat(outcomes).containsOnlyKeys("200");
+    awaitReplicas("mlp", 1, Duration.ofSeconds(10));
+    assertThat(repository(first, "load").statusCode()).isEqualTo(200);
+    awaitReplicas(2, Duration.ofSeconds(30));
+  }
+
+  @Test
+  @Order(4)
   void aWorkerKilledUnderLoadLosesNoRequest() throws Exception {
     Load load = new Load(8);
     Thread.sleep(1500);
@@ -156,7 +174,7 @@ class ClusterProcessTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void theLastReplicaKilledTurnsHealthDownAndRequestsAnswer503AtOnce() throws Exception {
     second.process().kill();
     long killedAt = System.nanoTime();
@@ -176,7 +194,7 @@ class ClusterProcessTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aWorkerThatRejoinsBringsTheModelBack() throws Exception {
     // As a restarted pod does: a new address, joining through the members still listed.
     first = worker(freePort());
@@ -185,7 +203,7 @@ class ClusterProcessTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void aWorkerDrainedBySigtermUnderLoadLosesNothing() throws Exception {
     second = worker(freePort());
     awaitReplicas(2, Duration.ofSeconds(60));
@@ -240,6 +258,16 @@ class ClusterProcessTest {
       }
       return new HashMap<>(outcomes);
     }
+  }
+
+  private HttpResponse<String> repository(Node node, String action)
+      throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.management()
+                + "/v2/repository/models/mlp/" + action))
+            .timeout(Duration.ofSeconds(30))
+            .header("authorization", "Bearer " + ADMIN_TOKEN)
+            .POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   /** Waits until the worker runs a request of the slow model. */
@@ -298,6 +326,8 @@ class ClusterProcessTest {
         "GATEWAY_HEALTH_TIMEOUT_MS", Long.toString(HEALTH_TIMEOUT_MS),
         "GATEWAY_HTTP_PORT", "0"));
     if (role.equals("worker")) {
+      env.put("GATEWAY_MANAGEMENT_REPOSITORY_API", "true");
+      env.put("GATEWAY_ADMIN_TOKEN", ADMIN_TOKEN);
       env.put("GATEWAY_MODELS", new JsonArray()
           .add(new JsonObject().put("name", "mlp").put("instances", 1)
               .put("path", Path.of("conf/models/mlp/1/model.onnx").toAbsolutePath().toString()))
@@ -310,10 +340,16 @@ class ClusterProcessTest {
 
   /** Waits until the gateway's health lists {@code count} ready replicas of every model. */
   private void awaitReplicas(int count, Duration within) throws Exception {
+    awaitReplicas(null, count, within);
+  }
+
+  /** As above, for one model when {@code model} is not null. */
+  private void awaitReplicas(String model, int count, Duration within) throws Exception {
     long deadline = System.nanoTime() + within.toNanos();
     while (true) {
       String health = get(gatewayManagement, "/health").body();
-      if (readyReplicas(new JsonObject(health)).stream().allMatch(ready -> ready == count)) {
+      if (readyReplicas(new JsonObject(health), model).stream()
+          .allMatch(ready -> ready == count)) {
         return;
       }
       assertThat(System.nanoTime()).as("%d replicas within %s: %s", count, within, health)
@@ -322,10 +358,13 @@ class ClusterProcessTest {
     }
   }
 
-  /** Each model's count of READY replicas in a health answer. */
-  private static List<Long> readyReplicas(JsonObject health) {
+  /** Each model's (or the one model's) count of READY replicas in a health answer. */
+  private static List<Long> readyReplicas(JsonObject health, String model) {
     List<Long> counts = new ArrayList<>();
     for (Object check : health.getJsonArray("checks", new JsonArray())) {
+      if (model != null && !model.equals(((JsonObject) check).getString("id"))) {
+        continue;
+      }
       JsonArray replicas = ((JsonObject) check).getJsonObject("data", new JsonObject())
           .getJsonArray("replicas");
       if (replicas != null) {
