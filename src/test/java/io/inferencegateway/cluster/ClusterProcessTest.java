@@ -50,8 +50,8 @@ class ClusterProcessTest {
       + "\"shape\":[1,16],\"data\":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16]}]}";
   private static final String RUNS =
       "gateway_inference_duration_seconds_count\\{[^}]*model=\"%s\"[^}]*} (\\S+)";
-  /** Rows of the slow model that keep a worker busy for a good part of a second or more. */
-  private static final int BLOCKER_ROWS = 200;
+  /** Rows of the slow model that keep a worker busy for seconds, long after clients give up. */
+  private static final int BLOCKER_ROWS = 1000;
   private static final int FAILURE_SECONDS = 3;
   private static final String ADMIN_TOKEN = "cluster-test-token";
   private static final long HEALTH_TIMEOUT_MS = 1000;
