@@ -47,20 +47,24 @@ public final class Main {
     ClusterRole role = config.cluster().role();
     Future<ClusterNode> cluster = role.clustered()
         ? ClusterNode.join(config.cluster(), metrics) : Future.succeededFuture();
-    Future<Gateway> started = cluster
+    Future<Vertx> data = cluster.map(node -> node == null ? metrics.createVertx() : node.vertx());
+    Future<Gateway> started = data
         .recover(failure -> control.close().transform(closed -> Future.failedFuture(failure)))
-        .compose(node -> Gateway.start(node == null ? metrics.createVertx() : node.vertx(),
-            control, config, folder, metrics, System.getenv(ADMIN_TOKEN), node))
+        .compose(vertx -> Gateway.start(vertx, control, config, folder, metrics,
+            System.getenv(ADMIN_TOKEN), cluster.result()))
         .onSuccess(gateway -> LOG.info("inference-gateway {}; management on {}:{}{}",
             serving(config, gateway), config.management().host(), gateway.managementPort(),
             cluster.result() == null ? "" : "; cluster node " + cluster.result().id() + " as "
                 + role.label()))
         .onFailure(failure -> exit(null, 1, "failed to start: " + failure.getMessage()));
-    // SIGTERM: drain, then stop; the JVM exits when the hook returns.
+    // SIGTERM: drain, then stop; the JVM exits when the hook returns. One that comes while the
+    // gateway is still starting closes what has started, leaving the cluster if it had joined.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("Shutting down");
       if (started.succeeded()) {
         started.result().stop().await();
+      } else if (data.succeeded()) {
+        Future.join(data.result().close(), control.close()).await();
       }
       LOG.info("Stopped");
     }, "gateway-shutdown"));
