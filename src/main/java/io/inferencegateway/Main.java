@@ -9,6 +9,7 @@ import io.inferencegateway.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,7 @@ public final class Main {
   }
 
   private static void start(Vertx control, GatewayConfig config, Path folder) {
+    AtomicBoolean stopping = new AtomicBoolean();
     GatewayMetrics metrics = new GatewayMetrics();
     ClusterRole role = config.cluster().role();
     Future<ClusterNode> cluster = role.clustered()
@@ -56,10 +58,17 @@ public final class Main {
             serving(config, gateway), config.management().host(), gateway.managementPort(),
             cluster.result() == null ? "" : "; cluster node " + cluster.result().id() + " as "
                 + role.label()))
-        .onFailure(failure -> exit(null, 1, "failed to start: " + failure.getMessage()));
+        .onFailure(failure -> {
+          // A start cut short by SIGTERM is not a failure; exiting from here would wait for the
+          // shutdown hook, which waits for this thread's event loop.
+          if (!stopping.get()) {
+            exit(null, 1, "failed to start: " + failure.getMessage());
+          }
+        });
     // SIGTERM: drain, then stop; the JVM exits when the hook returns. One that comes while the
     // gateway is still starting closes what has started, leaving the cluster if it had joined.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stopping.set(true);
       LOG.info("Shutting down");
       if (started.succeeded()) {
         started.result().stop().await();
