@@ -537,8 +537,12 @@ EOF
 # 6. stop and down
 
 stop_and_down() {
-  local started id name code grace_s
-  grace_s=$(podman inspect --format '{{.Config.StopTimeout}}' "$GATEWAY_ID")
+  local started id name code grace_s=0 timeout
+  # The longest grace period of the services stopped: compose waits for each up to its own.
+  for id in "$GATEWAY_ID" "$BROKEN_ID" "$PROMETHEUS_ID" "${CLUSTER_IDS[@]}"; do
+    timeout=$(podman inspect --format '{{.Config.StopTimeout}}' "$id")
+    ((timeout > grace_s)) && grace_s=$timeout
+  done
   started=$(now_ms)
   compose_logged stop --profile broken stop || fail "docker-compose stop"
   local elapsed_ms=$(( $(now_ms) - started ))

@@ -75,7 +75,7 @@ public final class ClusterNode {
     config.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
     // Leaving hands this member's partitions over first; with every node stopping at once (a
     // compose stop) that can take long: the drain has already finished the work by then.
-    config.setProperty("hazelcast.graceful.shutdown.max.wait", "5");
+    config.setProperty("hazelcast.graceful.shutdown.max.wait", "2");
     config.setProperty("hazelcast.max.no.heartbeat.seconds",
         String.valueOf(cluster.failureSeconds()));
     NetworkConfig network = config.getNetworkConfig();
