@@ -65,10 +65,7 @@ quietly() {
   "$@" >"$OUT_DIR/$name.log" 2>&1 || { cat "$OUT_DIR/$name.log" >&2; die "$name failed: $*"; }
 }
 
-# --- tools ---------------------------------------------------------------------------------
-for tool in java mvn git curl awk timeout; do
-  command -v "$tool" >/dev/null || die "$tool is required"
-done
+# --- tools, output folder, commit, build: always from this tree, so the figures belong to COMMIT
 if ! command -v wrk >/dev/null; then
   log "wrk is missing; installing the Debian package"
   SUDO=""
@@ -76,21 +73,10 @@ if ! command -v wrk >/dev/null; then
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq wrk >/dev/null
   command -v wrk >/dev/null || die "could not install wrk"
 fi
-
-mkdir -p "$OUT_DIR"
-OUT_DIR=$(cd "$OUT_DIR" && pwd)
-cd "$REPO"
-log "output in $OUT_DIR"
-
-# The tree as it is built: read first, though the build writes only ignored files.
-COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-[ -z "$(git status --porcelain 2>/dev/null)" ] || COMMIT+=-dirty
-
-# --- build: always from this tree, so the figures belong to COMMIT --------------------------
-touch "$OUT_DIR/build.stamp"
-log "building the gateway jar (mvn -DskipTests package in $REPO)"
-quietly build-gateway mvn -B -q -DskipTests package
-[ "$GATEWAY_JAR" -nt "$OUT_DIR/build.stamp" ] || die "the build wrote no fresh $GATEWAY_JAR"
+SKIP_BUILD=""
+PYTHON=${PYTHON:-python3}
+# shellcheck source=prepare.sh
+. "$HERE/prepare.sh"
 log "writing the bench models (exec:java@bench-models)"
 quietly build-bench-models mvn -B -q test-compile exec:java@bench-models
 for model in "${MODELS[@]}"; do
