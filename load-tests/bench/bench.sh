@@ -74,7 +74,6 @@ if ! command -v wrk >/dev/null; then
   command -v wrk >/dev/null || die "could not install wrk"
 fi
 SKIP_BUILD=""
-PYTHON=${PYTHON:-python3}
 # shellcheck source=prepare.sh
 . "$HERE/prepare.sh"
 log "writing the bench models (exec:java@bench-models)"
