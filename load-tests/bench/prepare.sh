@@ -1,7 +1,8 @@
-# Shared start of the benchmark scripts, sourced after they set REPO, OUT_DIR, SKIP_BUILD, PYTHON
-# (when they use it) and GATEWAY_JAR and define log and die: checks the tools, makes OUT_DIR and moves to the
-# repository, notes the commit in COMMIT, and builds the gateway jar from this tree unless
-# SKIP_BUILD=1 (a build that leaves no fresh jar fails: a stale jar is never measured).
+# Shared start of the benchmark scripts, sourced after they set REPO, OUT_DIR, SKIP_BUILD,
+# GATEWAY_JAR and PYTHON (when they use it) and define log and die: checks the tools, makes
+# OUT_DIR and moves to the repository, notes the commit in COMMIT, and builds the gateway jar from
+# this tree unless SKIP_BUILD=1 (a build that leaves no fresh jar fails: a stale jar is never
+# measured).
 
 for tool in java git curl awk timeout wrk ${PYTHON:+"$PYTHON"}; do
   command -v "$tool" >/dev/null || die "$tool is required"
