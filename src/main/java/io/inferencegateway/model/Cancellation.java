@@ -1,8 +1,5 @@
 package io.inferencegateway.model;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * Lets whoever waits for a request say that nobody wants its answer any more: its client has gone,
  * or its deadline has passed. The model's scheduler then drops the work if it has not started.
@@ -12,11 +9,12 @@ import java.util.List;
 public final class Cancellation {
 
   private volatile boolean cancelled;
-  private List<Runnable> listeners;
+  /** The one listener, or those added so far run in turn; a request has one, rarely two. */
+  private Runnable listeners;
 
   /** Marks the request cancelled and tells the listeners, once. */
   public void cancel() {
-    List<Runnable> told;
+    Runnable told;
     synchronized (this) {
       if (cancelled) {
         return;
@@ -25,7 +23,7 @@ public final class Cancellation {
       told = listeners;
     }
     if (told != null) {
-      told.forEach(Runnable::run);
+      told.run();
     }
   }
 
@@ -40,10 +38,11 @@ public final class Cancellation {
   public void onCancel(Runnable listener) {
     synchronized (this) {
       if (!cancelled) {
-        if (listeners == null) {
-          listeners = new ArrayList<>(2);
-        }
-        listeners.add(listener);
+        Runnable before = listeners;
+        listeners = before == null ? listener : () -> {
+          before.run();
+          listener.run();
+        };
         return;
       }
     }
