@@ -21,7 +21,13 @@ RUN mvn -B -q dependency:resolve dependency:resolve-plugins
 
 COPY src ./src
 # -Dmaven.test.skip=true skips compiling the tests too; the tests run outside the image build.
-RUN mvn -B -q -Dmaven.test.skip=true package
+# ONNX Runtime's native libraries for this platform are taken out of the jar once, here: left
+# inside, they are copied to /tmp (22 MiB) at every start, a quarter of a second.
+RUN mvn -B -q -Dmaven.test.skip=true package \
+    && case "$(uname -m)" in aarch64) arch=aarch64 ;; *) arch=x64 ;; esac \
+    && mkdir native && cd native \
+    && jar xf ../target/inference-gateway.jar "ai/onnxruntime/native/linux-$arch" \
+    && mv "ai/onnxruntime/native/linux-$arch"/* . && rm -r ai
 
 # ---------------------------------------------------------------------------------------------
 FROM ${RUNTIME_IMAGE}
@@ -44,6 +50,7 @@ RUN if ! command -v curl >/dev/null 2>&1; then \
 
 WORKDIR /app
 COPY --from=build /build/target/inference-gateway.jar /app/inference-gateway.jar
+COPY --from=build /build/native /app/native
 # The configuration and its models, read-only for the gateway user. Mount another folder on
 # /app/conf (or point GATEWAY_CONFIG elsewhere) to serve other models without a rebuild;
 # model paths in gateway.json are relative to the config file.
@@ -54,7 +61,7 @@ COPY conf /app/conf
 # the first answer 1.7-1.9 s instead of 2.7-2.9 s on the 2-core development machine (README,
 # Containers). Written by root, readable by the gateway user; what the run left in /tmp goes.
 RUN java -XX:ArchiveClassesAtExit=/app/gateway.jsa -XX:+UseSerialGC -Xmx128m \
-        -Djava.io.tmpdir=/tmp -jar /app/inference-gateway.jar & \
+        -Djava.io.tmpdir=/tmp -Donnxruntime.native.path=/app/native -jar /app/inference-gateway.jar & \
     pid=$!; \
     for i in $(seq 1 240); do \
         curl --fail --silent --output /dev/null -H 'content-type: application/json' \
@@ -92,11 +99,11 @@ HEALTHCHECK --interval=5s --timeout=4s --start-period=20s --retries=3 \
 # with the serial collector: a small heap, collected on the thread that fills it, keeps the
 # resident size near heap + 90 MiB (README, Memory). An OutOfMemoryError ends the process (and
 # lets the orchestrator restart it) instead of leaving a half-working gateway.
-# java.io.tmpdir is the only place written to: ONNX Runtime extracts its native library there
-# at every start (and Vert.x its file cache). /tmp is writable by everyone in both bases; with
-# a read-only root file system mount a tmpfs there that allows exec, since the library is
-# loaded from it: docker run --read-only --tmpfs /tmp:rw,exec,mode=1777 ...
+# ONNX Runtime loads its native libraries from /app/native. java.io.tmpdir is the only place
+# written to (an empty folder of ONNX Runtime's, and Vert.x's file cache); /tmp is writable by
+# everyone in both bases. With a read-only root file system mount a tmpfs there:
+# docker run --read-only --tmpfs /tmp:rw,mode=1777 ...
 # More JVM options: set JAVA_TOOL_OPTIONS.
 ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50", "-XX:+ExitOnOutOfMemoryError", \
-            "-XX:SharedArchiveFile=/app/gateway.jsa", \
+            "-XX:SharedArchiveFile=/app/gateway.jsa", "-Donnxruntime.native.path=/app/native", \
             "-Djava.io.tmpdir=/tmp", "-jar", "/app/inference-gateway.jar"]

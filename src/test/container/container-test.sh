@@ -176,7 +176,7 @@ start_containers() {
   [[ -n $BROKEN_MANAGEMENT ]] || fail "no four free ports on 127.0.0.1"
   # Both start now, so the broken one's start period runs out while the healthy one is tested.
   # Read-only root: the gateway may write only to java.io.tmpdir (/tmp), as the Dockerfile says.
-  start "$OK_NAME" "$OK_PORT" "$OK_MANAGEMENT" --read-only --tmpfs /tmp:rw,exec,mode=1777
+  start "$OK_NAME" "$OK_PORT" "$OK_MANAGEMENT" --read-only --tmpfs /tmp:rw,noexec,mode=1777
   BROKEN_STARTED=$(now_ms)
   start "$BROKEN_NAME" "$BROKEN_PORT" "$BROKEN_MANAGEMENT" \
     -v "$ROOT/conf:/app/conf:ro" -e GATEWAY_CONFIG=/app/conf/broken/gateway.json

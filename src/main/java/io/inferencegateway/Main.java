@@ -6,6 +6,7 @@ import io.inferencegateway.config.ConfigException;
 import io.inferencegateway.config.ConfigReader;
 import io.inferencegateway.config.GatewayConfig;
 import io.inferencegateway.metrics.GatewayMetrics;
+import io.inferencegateway.model.OnnxModel;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -24,11 +25,17 @@ public final class Main {
   private static final String DEFAULT_CONFIG = "conf/gateway.json";
   /** The repository API's bearer token; never a configuration key, so never in a file. */
   private static final String ADMIN_TOKEN = "GATEWAY_ADMIN_TOKEN";
+  private static final String NETTY_JFR = "io.netty.jfr.enabled";
 
   private Main() {
   }
 
   public static void main(String[] args) {
+    // Netty registers flight-recorder events for its buffer allocator, which loads the recorder's
+    // classes at every start; they serve only someone recording, who can switch them back on.
+    if (System.getProperty(NETTY_JFR) == null) {
+      System.setProperty(NETTY_JFR, "false");
+    }
     Vertx control = Gateway.controlPlane();
     Path file = Path.of(System.getenv().getOrDefault("GATEWAY_CONFIG", DEFAULT_CONFIG));
     GatewayConfig config;
@@ -44,9 +51,16 @@ public final class Main {
   }
 
   private static void start(Vertx control, GatewayConfig config, Path folder) {
+    ClusterRole role = config.cluster().role();
+    if (role.runsModels()) {
+      // While the rest starts; a failure shows again, with its cause, as each model loads.
+      control.executeBlocking(() -> {
+        OnnxModel.loadRuntime();
+        return null;
+      });
+    }
     AtomicBoolean stopping = new AtomicBoolean();
     GatewayMetrics metrics = new GatewayMetrics();
-    ClusterRole role = config.cluster().role();
     Future<ClusterNode> cluster = role.clustered()
         ? ClusterNode.join(config.cluster(), metrics) : Future.succeededFuture();
     Future<Vertx> data = cluster.map(node -> node == null ? metrics.createVertx() : node.vertx());

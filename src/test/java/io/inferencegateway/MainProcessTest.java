@@ -111,6 +111,31 @@ class MainProcessTest {
   }
 
   @Test
+  void shippedLoggingWritesTimedTextLines() throws Exception {
+    gateway = GatewayProcess.startWithShippedLogging(Map.of("GATEWAY_HTTP_PORT", "0"));
+
+    assertThat(gateway.awaitStdout(text -> LISTENING.matcher(text).find()))
+        .matches("\\d{2}:\\d{2}:\\d{2}\\.\\d{3} INFO  \\[[^\\]]+\\] Main - inference-gateway "
+            + "listening on .*");
+    assertThat(gateway.stdout()).anyMatch(text -> text.matches(
+        ".* INFO  \\[model-mlp[^\\]]*\\] ModelRuntime - Loaded model mlp version 1 from .*"));
+  }
+
+  @Test
+  void shippedLoggingWritesJsonLinesWhenAsked() throws Exception {
+    gateway = GatewayProcess.startWithShippedLogging(
+        Map.of("GATEWAY_HTTP_PORT", "0", "GATEWAY_LOG_FORMAT", "json"));
+
+    JsonObject line = new JsonObject(
+        gateway.awaitStdout(text -> LISTENING.matcher(text).find()));
+    assertThat(line.getString("level")).isEqualTo("INFO");
+    assertThat(line.getString("loggerName")).isEqualTo(Main.class.getName());
+    assertThat(line.getString("formattedMessage")).startsWith("inference-gateway listening on");
+    assertThat(line.getLong("timestamp")).isPositive();
+    assertThat(gateway.stdout()).allSatisfy(text -> assertThat(new JsonObject(text)).isNotNull());
+  }
+
+  @Test
   void invalidEnvironmentValueNamesTheKeyAndTheVariable() throws Exception {
     gateway = GatewayProcess.start(Map.of("GATEWAY_MODELS_2_INSTANCES", "0"));
 

@@ -43,6 +43,14 @@ public final class OnnxModel implements AutoCloseable {
         new ModelSignature(List.copyOf(inputs.values()), List.copyOf(outputs.values()));
   }
 
+  /**
+   * Loads ONNX Runtime's native library, a few tenths of a second spent once per process;
+   * called early, it runs while the rest of the gateway starts instead of before the first model.
+   */
+  public static void loadRuntime() {
+    OrtEnvironment.getEnvironment();
+  }
+
   /** Opens the file; fails with a message fit for the model's health report. */
   public static OnnxModel open(Path path, OnnxConfig config) throws OrtException {
     OrtEnvironment env = OrtEnvironment.getEnvironment();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.inferencegateway.Main;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The gateway as a separate JVM, run from the test class path, with its output collected line by
@@ -49,9 +52,27 @@ public final class GatewayProcess {
    * GATEWAY_MANAGEMENT_PORT=0 unless it sets that one.
    */
   public static GatewayProcess start(Map<String, String> env) throws IOException {
+    return start(env, System.getProperty("java.class.path"));
+  }
+
+  /**
+   * Starts Main as {@link #start} does but without the test classes, so that the gateway logs as
+   * it ships instead of through the tests' {@code logback-test.xml}.
+   */
+  public static GatewayProcess startWithShippedLogging(Map<String, String> env)
+      throws IOException {
+    String classPath = Arrays.stream(System.getProperty("java.class.path")
+            .split(File.pathSeparator))
+        .filter(entry -> !Path.of(entry).endsWith("test-classes"))
+        .collect(Collectors.joining(File.pathSeparator));
+    return start(env, classPath);
+  }
+
+  private static GatewayProcess start(Map<String, String> env, String classPath)
+      throws IOException {
     ProcessBuilder builder = new ProcessBuilder(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"),
+        "-cp", classPath,
         Main.class.getName());
     builder.directory(Path.of("").toAbsolutePath().toFile());
     builder.environment().keySet().removeIf(name -> name.startsWith("GATEWAY_"));
