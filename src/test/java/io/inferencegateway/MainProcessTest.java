@@ -136,6 +136,24 @@ class MainProcessTest {
   }
 
   @Test
+  void aLogbackFileOfTheUsersReplacesTheShippedLogging() throws Exception {
+    Path logback = dir.resolve("logback.xml");
+    Files.writeString(logback, """
+        <configuration>
+          <appender name="out" class="ch.qos.logback.core.ConsoleAppender">
+            <encoder><pattern>custom|%level|%logger|%msg%n</pattern></encoder>
+          </appender>
+          <root level="INFO"><appender-ref ref="out"/></root>
+        </configuration>
+        """);
+    gateway = GatewayProcess.startWithShippedLogging(Map.of("GATEWAY_HTTP_PORT", "0"),
+        "-Dlogback.configurationFile=" + logback);
+
+    assertThat(gateway.awaitStdout(text -> LISTENING.matcher(text).find()))
+        .startsWith("custom|INFO|io.inferencegateway.Main|inference-gateway listening on");
+  }
+
+  @Test
   void invalidEnvironmentValueNamesTheKeyAndTheVariable() throws Exception {
     gateway = GatewayProcess.start(Map.of("GATEWAY_MODELS_2_INSTANCES", "0"));
 

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -59,21 +60,22 @@ public final class GatewayProcess {
    * Starts Main as {@link #start} does but without the test classes, so that the gateway logs as
    * it ships instead of through the tests' {@code logback-test.xml}.
    */
-  public static GatewayProcess startWithShippedLogging(Map<String, String> env)
-      throws IOException {
+  public static GatewayProcess startWithShippedLogging(Map<String, String> env,
+      String... jvmOptions) throws IOException {
     String classPath = Arrays.stream(System.getProperty("java.class.path")
             .split(File.pathSeparator))
         .filter(entry -> !Path.of(entry).endsWith("test-classes"))
         .collect(Collectors.joining(File.pathSeparator));
-    return start(env, classPath);
+    return start(env, classPath, jvmOptions);
   }
 
-  private static GatewayProcess start(Map<String, String> env, String classPath)
-      throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", classPath,
-        Main.class.getName());
+  private static GatewayProcess start(Map<String, String> env, String classPath,
+      String... jvmOptions) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of(jvmOptions));
+    command.addAll(List.of("-cp", classPath, Main.class.getName()));
+    ProcessBuilder builder = new ProcessBuilder(command);
     builder.directory(Path.of("").toAbsolutePath().toFile());
     builder.environment().keySet().removeIf(name -> name.startsWith("GATEWAY_"));
     builder.environment().putAll(env);
