@@ -57,9 +57,10 @@ COPY --from=build /build/native /app/native
 COPY conf /app/conf
 
 # A class-data archive of one real start (the demo models loaded, one inference answered): the
-# JVM then maps those classes instead of loading and verifying them again: from `podman run` to
-# the first answer 1.7-1.9 s instead of 2.7-2.9 s on the 2-core development machine (README,
-# Containers). Written by root, readable by the gateway user; what the run left in /tmp goes.
+# JVM then maps those classes instead of loading and verifying them again; with the native
+# libraries above, the JVM answers first after about 1 s instead of 2 s on the 2-core
+# development machine (README, Containers). Written by root, readable by the gateway user; what
+# the run left in /tmp goes.
 RUN java -XX:ArchiveClassesAtExit=/app/gateway.jsa -XX:+UseSerialGC -Xmx128m \
         -Djava.io.tmpdir=/tmp -Donnxruntime.native.path=/app/native -jar /app/inference-gateway.jar & \
     pid=$!; \
