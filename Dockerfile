@@ -21,13 +21,11 @@ RUN mvn -B -q dependency:resolve dependency:resolve-plugins
 
 COPY src ./src
 # -Dmaven.test.skip=true skips compiling the tests too; the tests run outside the image build.
-# ONNX Runtime's native libraries for this platform are taken out of the jar once, here: left
-# inside, they are copied to /tmp (22 MiB) at every start, a quarter of a second.
-RUN mvn -B -q -Dmaven.test.skip=true package \
-    && case "$(uname -m)" in aarch64) arch=aarch64 ;; *) arch=x64 ;; esac \
-    && mkdir native && cd native \
-    && jar xf ../target/inference-gateway.jar "ai/onnxruntime/native/linux-$arch" \
-    && mv "ai/onnxruntime/native/linux-$arch"/* . && rm -r ai
+# The package also takes ONNX Runtime's native libraries for this platform out of the jar, into
+# target/native (src/build/native-libraries.sh): left inside, they are copied to /tmp (22 MiB) at
+# every start, a quarter of a second. Its class-data archive is skipped: it would fit this stage's
+# JDK, not the runtime's, which writes its own below.
+RUN mvn -B -q -Dmaven.test.skip=true -Dclass-data.skip=true package
 
 # ---------------------------------------------------------------------------------------------
 FROM ${RUNTIME_IMAGE}
@@ -50,29 +48,21 @@ RUN if ! command -v curl >/dev/null 2>&1; then \
 
 WORKDIR /app
 COPY --from=build /build/target/inference-gateway.jar /app/inference-gateway.jar
-COPY --from=build /build/native /app/native
+COPY --from=build /build/target/native /app/native
 # The configuration and its models, read-only for the gateway user. Mount another folder on
 # /app/conf (or point GATEWAY_CONFIG elsewhere) to serve other models without a rebuild;
 # model paths in gateway.json are relative to the config file.
 COPY conf /app/conf
 
-# A class-data archive of one real start (the demo models loaded, one inference answered): the
-# JVM then maps those classes instead of loading and verifying them again; with the native
-# libraries above, the JVM answers first after about 1 s instead of 2 s on the 2-core
-# development machine (README, Containers). Written by root, readable by the gateway user; what
-# the run left in /tmp goes.
-RUN java -XX:ArchiveClassesAtExit=/app/gateway.jsa -XX:+UseSerialGC -Xmx128m \
-        -Djava.io.tmpdir=/tmp -Donnxruntime.native.path=/app/native -jar /app/inference-gateway.jar & \
-    pid=$!; \
-    for i in $(seq 1 240); do \
-        curl --fail --silent --output /dev/null -H 'content-type: application/json' \
-            --data '{"inputs":[{"name":"input","datatype":"FP32","shape":[1,4],"data":[1,2,3,4]}]}' \
-            http://127.0.0.1:8080/v2/models/iris-classifier/infer && break; \
-        sleep 0.5; \
-    done; \
-    kill -TERM "$pid"; wait "$pid"; \
-    rm -rf /tmp/* \
-    && test -s /app/gateway.jsa
+# A class-data archive of one real start (the demo models loaded, one inference answered,
+# src/build/class-data-archive.sh): the JVM then maps those classes instead of loading and
+# verifying them again; with the native libraries above, the JVM answers first after about 1 s
+# instead of 2 s on the 2-core development machine (README, Containers). Written by root,
+# readable by the gateway user; what the run left in /tmp goes.
+COPY src/build/class-data-archive.sh /tmp/class-data-archive.sh
+RUN bash /tmp/class-data-archive.sh /app/inference-gateway.jar /app/gateway.jsa \
+        -XX:+UseSerialGC -Xmx128m -Djava.io.tmpdir=/tmp -Donnxruntime.native.path=/app/native \
+    && rm -rf /tmp/*
 
 ENV GATEWAY_CONFIG=/app/conf/gateway.json
 USER 10001:10001

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Start-up benchmark: from `java` to the first answer of the demo gateway, as the README starts it
-# and as the image starts it, in one run on this machine.
+# Start-up benchmark: from `java` to the first answer of the demo gateway, started plainly and as
+# the README starts it, in one run on this machine.
 #
 #   load-tests/bench/startup.sh
 #
-# Builds the gateway jar from this tree (mvn -DskipTests package) unless SKIP_BUILD=1. Then two
-# ways of starting it with conf/gateway.json (five demo models), RUNS times each, alternating:
-# 1. `java -jar`, the README's start command;
-# 2. the image's settings on the host: a class-data archive of one real start (written here first,
-#    as the Dockerfile writes it) and ONNX Runtime's native libraries taken out of the jar.
+# Builds the gateway from this tree (mvn -DskipTests package, which also writes the class-data
+# archive target/gateway.jsa and takes ONNX Runtime's native libraries out into target/native)
+# unless SKIP_BUILD=1. Then two ways of starting it with conf/gateway.json (five demo models),
+# RUNS times each, alternating:
+# 1. `java -jar`;
+# 2. the README's start command: the same with -XX:SharedArchiveFile=target/gateway.jsa and
+#    -Donnxruntime.native.path=target/native, as the image starts too.
 # Each start is timed from the launch of `java` to the first 200 on /v2/health/ready (every model
 # loaded), polled every 10 ms; CPU is the process's utime + stime at that moment. Prints the median
 # and the range of each, as a Markdown table, to stdout and to $OUT_DIR/results.md. Listens on
@@ -18,7 +20,7 @@
 #   RUNS=9                starts per way
 #   GATEWAY_JAVA_OPTS="-Xmx128m -XX:+UseSerialGC"
 #   OUT_DIR               default load-tests/target/startup/<timestamp>
-#   SKIP_BUILD            set to 1 to time the jar already in target/
+#   SKIP_BUILD            set to 1 to time what is already in target/
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -40,13 +42,11 @@ die() { log "ERROR: $*"; exit 1; }
 # shellcheck source=prepare.sh
 . "$HERE/prepare.sh"
 
-command -v unzip >/dev/null || die "unzip is required"
-NATIVE=$OUT_DIR/native
-ARCHIVE=$OUT_DIR/gateway.jsa
-case "$(uname -m)" in aarch64) ARCH=aarch64 ;; *) ARCH=x64 ;; esac
-mkdir -p "$NATIVE"
-(cd "$NATIVE" && unzip -q -o -j "$GATEWAY_JAR" "ai/onnxruntime/native/linux-$ARCH/*")
-IMAGE_OPTS=(-XX:SharedArchiveFile="$ARCHIVE" -Donnxruntime.native.path="$NATIVE")
+ARCHIVE=$REPO/target/gateway.jsa
+NATIVE=$REPO/target/native
+[ -s "$ARCHIVE" ] && [ -d "$NATIVE" ] \
+  || die "no $ARCHIVE or $NATIVE: package without -Dclass-data.skip=true"
+README_OPTS=(-XX:SharedArchiveFile="$ARCHIVE" -Donnxruntime.native.path="$NATIVE")
 
 # start LOG OPTION...: launches the demo gateway on free ports; sets PID, PORT and STARTED (ns).
 start() {
@@ -60,15 +60,6 @@ start() {
   PID=$!
   PIDS+=("$PID")
 }
-
-log "writing the class-data archive from one start and one inference"
-start "$OUT_DIR/archive.log" -XX:ArchiveClassesAtExit="$ARCHIVE" -Donnxruntime.native.path="$NATIVE"
-wait_http "http://127.0.0.1:$PORT/v2/health/ready" "$PID" 60 || die "the gateway did not start"
-curl -sf -o /dev/null -H 'Content-Type: application/json' \
-  --data '{"inputs":[{"name":"input","datatype":"FP32","shape":[1,4],"data":[1,2,3,4]}]}' \
-  "http://127.0.0.1:$PORT/v2/models/iris-classifier/infer" || die "the inference failed"
-stop_pid "$PID"
-[ -s "$ARCHIVE" ] || die "no archive written"
 
 # one NAME OPTION...: one timed start; appends "wall_ms cpu_ms" to $OUT_DIR/NAME.txt.
 one() {
@@ -88,7 +79,7 @@ one() {
 for i in $(seq 1 "$RUNS"); do
   log "round $i of $RUNS"
   one java-jar
-  one image-settings "${IMAGE_OPTS[@]}"
+  one readme "${README_OPTS[@]}"
 done
 
 # summary NAME COLUMN: "median (min-max)" of a column of $OUT_DIR/NAME.txt.
@@ -102,5 +93,5 @@ summary() {
   echo "| start | to first answer, ms: median (range) | CPU ms |"
   echo "|---|--:|--:|"
   echo "| \`java -jar\` | $(summary java-jar 1) | $(summary java-jar 2) |"
-  echo "| image settings (class-data archive, native libraries outside the jar) | $(summary image-settings 1) | $(summary image-settings 2) |"
+  echo "| README's command (class-data archive, native libraries outside the jar) | $(summary readme 1) | $(summary readme 2) |"
 } | tee "$OUT_DIR/results.md"
