@@ -6,11 +6,12 @@
 #
 #   class-data-archive.sh JAR ARCHIVE [JAVA OPTION...]
 #
-# Starts JAR with its configuration (GATEWAY_CONFIG, default conf/gateway.json: the demo models)
-# on free loopback ports, waits until every model is ready, sends one inference to the demo's
-# iris-classifier when it has one, and stops it with SIGTERM; the JVM writes the archive as it
-# exits. Fails, leaving no archive, when the gateway is not ready within 2 minutes. Run by
-# `mvn package` (target/gateway.jsa; -Dclass-data.skip=true skips it) and by the Dockerfile.
+# Starts JAR with its configuration (GATEWAY_CONFIG, default conf/gateway.json: the demo models;
+# no other GATEWAY_* variable) on free loopback ports, waits until every model is ready, sends
+# one inference to the demo's iris-classifier when it has one, and stops it with SIGTERM; the JVM
+# writes the archive as it exits. Fails, leaving no archive, when the gateway is not ready within
+# 2 minutes. Run by `mvn package` (target/gateway.jsa; -Dclass-data.skip=true skips it) and by
+# the Dockerfile.
 set -euo pipefail
 jar=$1
 archive=$2
@@ -29,6 +30,13 @@ fail() {
 }
 
 rm -f "$archive"
+# Settings of a gateway this shell may run elsewhere (a cluster role, a port) stay out of it.
+for variable in $(compgen -e); do
+  case $variable in
+    GATEWAY_CONFIG) ;;
+    GATEWAY_*) unset "$variable" ;;
+  esac
+done
 GATEWAY_HTTP_HOST=127.0.0.1 GATEWAY_HTTP_PORT=0 \
   GATEWAY_MANAGEMENT_HOST=127.0.0.1 GATEWAY_MANAGEMENT_PORT=0 \
   java -XX:ArchiveClassesAtExit="$archive" "$@" -jar "$jar" >"$output" 2>&1 &
