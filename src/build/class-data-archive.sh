@@ -42,16 +42,13 @@ GATEWAY_HTTP_HOST=127.0.0.1 GATEWAY_HTTP_PORT=0 \
   java -XX:ArchiveClassesAtExit="$archive" "$@" -jar "$jar" >"$output" 2>&1 &
 pid=$!
 
+deadline=$((SECONDS + 120))
 port=
-for _ in $(seq 1 1200); do
+until [ -n "$port" ] && curl -sf -o /dev/null --max-time 5 "http://127.0.0.1:$port/v2/health/ready"
+do
   kill -0 "$pid" 2>/dev/null || fail "the gateway exited"
+  [ "$SECONDS" -lt "$deadline" ] || fail "the gateway was not ready within 2 minutes"
   port=$(sed -n 's/.* listening on [^ ]*:\([0-9][0-9]*\) .*/\1/p' "$output" | head -n 1)
-  [ -z "$port" ] || break
-  sleep 0.1
-done
-[ -n "$port" ] || fail "the gateway did not start within 2 minutes"
-until curl -sf -o /dev/null --max-time 5 "http://127.0.0.1:$port/v2/health/ready"; do
-  kill -0 "$pid" 2>/dev/null || fail "the gateway exited"
   sleep 0.1
 done
 # The inference path's classes too; a configuration without the demo model skips it.
