@@ -175,7 +175,8 @@ start_containers() {
   read -r OK_PORT OK_MANAGEMENT BROKEN_PORT BROKEN_MANAGEMENT < <(free_ports 4) || true
   [[ -n $BROKEN_MANAGEMENT ]] || fail "no four free ports on 127.0.0.1"
   # Both start now, so the broken one's start period runs out while the healthy one is tested.
-  # Read-only root: the gateway may write only to java.io.tmpdir (/tmp), as the Dockerfile says.
+  # Read-only root: the gateway may write only to java.io.tmpdir (/tmp), as the Dockerfile says,
+  # and loads nothing from there (noexec): its native libraries are in /app/native.
   start "$OK_NAME" "$OK_PORT" "$OK_MANAGEMENT" --read-only --tmpfs /tmp:rw,noexec,mode=1777
   BROKEN_STARTED=$(now_ms)
   start "$BROKEN_NAME" "$BROKEN_PORT" "$BROKEN_MANAGEMENT" \
