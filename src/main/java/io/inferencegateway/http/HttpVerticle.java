@@ -104,7 +104,7 @@ public final class HttpVerticle extends VerticleBase {
   private Router router() {
     Router router = Router.router(vertx);
 
-    ModelCaller caller = new ModelCaller(vertx, metrics, config.inference(), nodeCalls);
+    ModelCaller caller = new ModelCaller(vertx, context, metrics, config.inference(), nodeCalls);
     Admission admission = new Admission(registry, slots, caller);
     ModelHealthChecks health =
         ModelHealthChecks.create(vertx, vertx, registry, config.health().timeoutMs(),

@@ -3,19 +3,24 @@ package io.inferencegateway.http;
 import io.inferencegateway.config.InferenceConfig;
 import io.inferencegateway.metrics.GatewayMetrics;
 import io.inferencegateway.metrics.Outcome;
+import io.inferencegateway.model.Answer;
 import io.inferencegateway.model.Cancellation;
 import io.inferencegateway.model.ModelRequest;
+import io.inferencegateway.model.ModelScheduler;
 import io.inferencegateway.model.NodeCalls;
 import io.inferencegateway.model.Replica;
 import io.inferencegateway.model.RequestFailure;
 import io.inferencegateway.model.ServedModel;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.ThreadLocalRandom;
@@ -25,8 +30,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends admitted requests to model workers over the event bus, waiting no longer than the
- * request's deadline; counts how each request ended; reads request bodies as JSON objects.
+ * Sends admitted requests to model workers, waiting no longer than the request's deadline: to a
+ * deployment of this process directly, to other nodes' over the event bus; counts how each
+ * request ended. One per HTTP verticle instance, used on its event loop.
  */
 final class ModelCaller {
 
@@ -35,13 +41,19 @@ final class ModelCaller {
       HttpHeaders.createOptimized("Request-Timeout-Ms");
 
   private final Vertx vertx;
+  private final ContextInternal context;
   private final GatewayMetrics metrics;
   private final long timeoutNanos;
   private final NodeCalls nodeCalls;
 
-  /** {@code nodeCalls} tracks requests to other nodes of a cluster; null when standalone. */
-  ModelCaller(Vertx vertx, GatewayMetrics metrics, InferenceConfig config, NodeCalls nodeCalls) {
+  /**
+   * {@code context}: the HTTP verticle's, where answers are taken; {@code nodeCalls} tracks
+   * requests to other nodes of a cluster, null when standalone.
+   */
+  ModelCaller(Vertx vertx, Context context, GatewayMetrics metrics, InferenceConfig config,
+      NodeCalls nodeCalls) {
     this.vertx = vertx;
+    this.context = (ContextInternal) context;
     this.metrics = metrics;
     this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.timeoutMs());
     this.nodeCalls = nodeCalls;
@@ -113,6 +125,10 @@ final class ModelCaller {
   /** Sends to the replica the model routes to; {@code lost}, when retrying, the node that left. */
   private <R> Future<R> send(ServedModel model, Function<Replica, String> address,
       ModelRequest request, String lost) {
+    ModelScheduler local = model.scheduler();
+    if (local != null) {
+      return handOver(local, model, request);
+    }
     Replica replica;
     try {
       replica = model.route();
@@ -139,6 +155,37 @@ final class ModelCaller {
             && reply.failureType() == ReplyFailure.NO_HANDLERS)
         ? send(model, address, request, replica.node())
         : Future.failedFuture(failure));
+  }
+
+  /**
+   * Hands a request to a deployment of this process, without the event bus and its two hops
+   * between threads. A short request runs on this event loop before this returns; one that waits
+   * in the queue gets what is left of its deadline.
+   */
+  private <R> Future<R> handOver(ModelScheduler scheduler, ServedModel model,
+      ModelRequest request) {
+    Promise<R> promise = context.promise();
+    scheduler.submit(request, new Answer() {
+      @Override
+      @SuppressWarnings("unchecked")
+      public void send(Object result) {
+        promise.tryComplete((R) result);
+      }
+
+      @Override
+      public void fail(RequestFailure failure) {
+        promise.tryFail(failure);
+      }
+    });
+    Future<R> answer = promise.future();
+    if (!answer.isComplete()) {
+      long leftMs = Math.max(1,
+          TimeUnit.NANOSECONDS.toMillis(request.deadlineNanos() - System.nanoTime()));
+      long timer = vertx.setTimer(leftMs, late -> promise.tryFail(new RequestFailure(
+          RequestFailure.Kind.TIMED_OUT, "model '" + model.name() + "' did not answer in time")));
+      answer.onComplete(done -> vertx.cancelTimer(timer));
+    }
+    return answer;
   }
 
   /**

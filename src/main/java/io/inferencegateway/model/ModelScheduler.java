@@ -1,6 +1,10 @@
 package io.inferencegateway.model;
 
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.eventbus.Message;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -9,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * deadline has passed, is dropped before it starts and never run. Work arriving wakes an idle
  * worker; a worker that finishes takes the next work itself. With batching on, a worker takes the
  * oldest request together with every queued request that can join it, up to the batch limit. A
- * short request to an idle model runs at once on the event loop that accepted it.
+ * short request from the HTTP front of this process runs at once on the event loop that took it,
+ * as does one from the event bus when the model is idle.
  */
 public final class ModelScheduler {
 
@@ -26,17 +32,28 @@ public final class ModelScheduler {
   private static final long INLINE_NANOS = 50_000;
   private static final Logger LOG = LoggerFactory.getLogger(ModelScheduler.class);
 
+  /** When a short request may run on the event loop that accepted it. */
+  private enum Inline {
+    NEVER,
+    /** When nothing is queued or running: the queue verticle's one loop must not serve all. */
+    WHEN_IDLE,
+    /**
+     * Whatever else runs: the HTTP front has an event loop per core, so requests run on every
+     * core as connections spread over the loops, and a hand-off would cost more than the run.
+     */
+    ALWAYS
+  }
+
   /** A worker instance; {@link #wake()} makes it ask for work on its own thread. */
   public interface Worker {
     void wake();
   }
 
   /**
-   * An accepted request, the message to answer, and the id a gateway node on another node
-   * cancels it by (null for a request from this process).
+   * An accepted request, where its answer goes, and the id a gateway node on another node cancels
+   * it by (null for a request from this process).
    */
-  public record Work(Message<? extends ModelRequest> message, ModelRequest request,
-      String cancelId) {
+  public record Work(ModelRequest request, Answer answer, String cancelId) {
   }
 
   private final Vertx vertx;
@@ -64,38 +81,47 @@ public final class ModelScheduler {
     this.inCluster = served.inCluster();
   }
 
+  /** Accepts a request that came over the event bus; see {@link #submit}. */
+  void accept(Message<? extends ModelRequest> message, boolean loopIdle) {
+    // Only a cluster's messages carry headers; asking a local one would allocate them.
+    String cancelId = inCluster ? message.headers().get(Replica.CANCEL_ID) : null;
+    submit(message.body(), Answer.over(message), cancelId,
+        loopIdle ? Inline.WHEN_IDLE : Inline.NEVER);
+  }
+
   /**
-   * Accepts a request into the queue, or refuses it at once when it cannot be served.
-   * {@code loopIdle}: whether the calling event loop has nothing else waiting, a condition for
-   * running the request right here.
+   * Accepts a request into the queue, or refuses it at once when it cannot be served; a request
+   * from an event loop of this process's HTTP front, which {@code answer} goes back to. A short
+   * one runs right there, before this returns.
    */
-  public void submit(Message<? extends ModelRequest> message, boolean loopIdle) {
-    ModelRequest request = message.body();
+  public void submit(ModelRequest request, Answer answer) {
+    submit(request, answer, null, Inline.ALWAYS);
+  }
+
+  private void submit(ModelRequest request, Answer answer, String cancelId, Inline when) {
     try {
       runtime.check(request);
     } catch (RequestFailure e) {
-      e.failReply(message);
+      answer.fail(e);
       return;
     } catch (RuntimeException e) {
       LOG.error("Model {} failed to check request {}", model, request.requestId(), e);
-      RequestFailure.unforeseen().failReply(message);
+      answer.fail(RequestFailure.unforeseen());
       return;
     }
     if (!slots.tryAcquire(key)) {
-      new RequestFailure(RequestFailure.Kind.OVERLOADED, "model '" + model + "' is overloaded: "
-          + slots.limit() + " requests are already waiting; retry later").failReply(message);
+      answer.fail(new RequestFailure(RequestFailure.Kind.OVERLOADED, "model '" + model
+          + "' is overloaded: " + slots.limit() + " requests are already waiting; retry later"));
       return;
     }
-    // Only a cluster's messages carry headers; asking a local one would allocate them.
-    String cancelId = inCluster ? message.headers().get(Replica.CANCEL_ID) : null;
-    Work work = new Work(message, request, cancelId);
+    Work work = new Work(request, answer, cancelId);
     if (cancelId != null) {
       remote.put(cancelId, request.cancellation());
     }
     Worker woken = null;
     boolean inline;
     synchronized (this) {
-      inline = loopIdle && runsInline(request);
+      inline = runsInline(request, when);
       if (!inline) {
         queue.add(work);
         woken = idle.poll();
@@ -113,17 +139,28 @@ public final class ModelScheduler {
 
   /**
    * Whether to run a request here, on the event loop that accepted it, rather than hand it to a
-   * worker: when nothing is queued or running and the request should take less than
-   * {@link #INLINE_NANOS}, the hand-off to a worker thread would cost more than the run. Holds
-   * the lock.
+   * worker: when the request should take less than {@link #INLINE_NANOS}, the hand-off to a
+   * worker thread would cost more than the run. Holds the lock.
    */
-  private boolean runsInline(ModelRequest request) {
-    if (!(request instanceof InferRequest infer) || workers == 0 || !queue.isEmpty()
-        || idle.size() < workers) {
+  private boolean runsInline(ModelRequest request, Inline when) {
+    if (when == Inline.NEVER || !(request instanceof InferRequest infer) || workers == 0
+        || when == Inline.WHEN_IDLE && (!queue.isEmpty() || idle.size() < workers)) {
       return false;
     }
     long expected = runtime.expectedRunNanos(infer);
     return expected > 0 && expected < INLINE_NANOS;
+  }
+
+  /**
+   * Whether the event loop of {@code context} has nothing else waiting: the sign that load is
+   * light enough to run a short request there instead of handing it to a worker. When tasks wait
+   * on the loop (answers from workers, say), running requests there would delay them and leave
+   * the workers idle.
+   */
+  public static BooleanSupplier idleLoop(Context context) {
+    EventLoop loop = ((ContextInternal) context).nettyEventLoop();
+    return loop instanceof SingleThreadEventExecutor executor
+        ? () -> executor.pendingTasks() == 0 : () -> false;
   }
 
   /** Runs one request and answers it; its place is free before the answer leaves. */
@@ -133,19 +170,19 @@ public final class ModelScheduler {
       result = runtime.serve(work.request());
     } catch (RequestFailure e) {
       done(work);
-      e.failReply(work.message());
+      work.answer().fail(e);
       return;
     } catch (Throwable e) {
       // Whatever went wrong, the request is answered and its place freed: nobody waits for a
       // timeout, and no place leaks.
       LOG.error("Model {} failed request {}", model, work.request().requestId(), e);
       done(work);
-      RequestFailure.unforeseen().failReply(work.message());
+      work.answer().fail(RequestFailure.unforeseen());
       return;
     }
     // The client's next request may follow the answer at once.
     done(work);
-    work.message().reply(result);
+    work.answer().send(result);
   }
 
   /** A worker ready for work; woken at once when some is waiting. */
@@ -272,9 +309,9 @@ public final class ModelScheduler {
   private void expire(Work work) {
     done(work);
     boolean cancelled = work.request().cancellation().isCancelled();
-    new RequestFailure(cancelled ? RequestFailure.Kind.CANCELLED : RequestFailure.Kind.TIMED_OUT,
+    work.answer().fail(new RequestFailure(
+        cancelled ? RequestFailure.Kind.CANCELLED : RequestFailure.Kind.TIMED_OUT,
         "model '" + model + "' dropped the request before starting it: "
-            + (cancelled ? "nobody waits for the answer any more" : "its deadline has passed"))
-        .failReply(work.message());
+            + (cancelled ? "nobody waits for the answer any more" : "its deadline has passed")));
   }
 }

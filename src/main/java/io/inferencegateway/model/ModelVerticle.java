@@ -72,7 +72,7 @@ public final class ModelVerticle extends VerticleBase implements ModelScheduler.
     for (int i = 0; i < batch.size(); i++) {
       // The place is free before the answer leaves: the client's next request may follow it.
       scheduler.done(batch.get(i));
-      batch.get(i).message().reply(results.get(i));
+      batch.get(i).answer().send(results.get(i));
     }
   }
 }

@@ -80,8 +80,9 @@ public final class RequestFailure extends RuntimeException {
       case RECIPIENT_FAILURE -> reply.failureCode() >= 0 && reply.failureCode() < KINDS.length
           ? new RequestFailure(KINDS[reply.failureCode()], reply.getMessage())
           : unforeseen();
+      // The event bus's own message names its internal addresses.
       case TIMEOUT -> new RequestFailure(Kind.TIMED_OUT,
-          "model '" + model + "' did not answer in time: " + reply.getMessage());
+          "model '" + model + "' did not answer in time");
       default -> new RequestFailure(Kind.NOT_READY,
           "model '" + model + "' is not being served: " + reply.getMessage());
     };

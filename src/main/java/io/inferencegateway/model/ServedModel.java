@@ -19,6 +19,7 @@ public final class ServedModel {
   private final AtomicInteger admitted = new AtomicInteger();
   private final AtomicInteger turn = new AtomicInteger();
   private volatile List<Replica> replicas;
+  private volatile ModelScheduler scheduler;
 
   ServedModel(ModelConfig config, String key, ModelRuntime runtime, String node) {
     this.config = config;
@@ -58,6 +59,18 @@ public final class ServedModel {
   /** The runtime of a deployment of this process; null for a version other nodes serve. */
   public ModelRuntime runtime() {
     return runtime;
+  }
+
+  /**
+   * The deployment's scheduler while its queue verticle takes requests, for callers in this
+   * process to hand requests to; null before and after, and for a version other nodes serve.
+   */
+  public ModelScheduler scheduler() {
+    return scheduler;
+  }
+
+  void scheduler(ModelScheduler now) {
+    scheduler = now;
   }
 
   public String inferAddress() {

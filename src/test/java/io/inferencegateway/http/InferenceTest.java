@@ -12,6 +12,9 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.inferencegateway.demo.IrisData;
 import io.inferencegateway.support.GatewayExtension;
+import io.vertx.core.Handler;
+import io.vertx.core.eventbus.DeliveryContext;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -19,6 +22,7 @@ import io.vertx.junit5.VertxTestContext;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -124,6 +128,37 @@ class InferenceTest {
                   .isEqualTo(expected[row][column]);
             }
           }
+          ctx.completeNow();
+        })));
+  }
+
+  /**
+   * The HTTP front hands requests to the models of its own process directly; the event bus stays
+   * for what crosses nodes and for the status probes, which show that the bus is watched.
+   */
+  @Test
+  void requestsToModelsOfThisProcessDoNotCrossTheEventBus(VertxTestContext ctx) {
+    List<String> addresses = new CopyOnWriteArrayList<>();
+    Handler<DeliveryContext<Object>> watch = delivery -> {
+      addresses.add(delivery.message().address());
+      delivery.next();
+    };
+    EventBus bus = gateway.vertx().eventBus();
+    bus.addOutboundInterceptor(watch);
+    JsonObject iris = new JsonObject().put("instances", new JsonArray().add(new JsonObject()
+        .put("petal_length", 1.4).put("petal_width", 0.2).put("sepal_length", 5.1)
+        .put("sepal_width", 3.5)));
+    post(gateway, "/v2/models/mlp/infer", fp32Request(randomRows(2, 16, 13)))
+        .compose(tensors -> post(gateway, "/v1/models/iris-classifier:predict", iris)
+            .map(features -> List.of(tensors, features)))
+        .compose(answers -> gateway.client().get("/v2/models/mlp/ready").send()
+            .map(ready -> List.of(answers.get(0), answers.get(1), ready)))
+        .onComplete(done -> bus.removeOutboundInterceptor(watch))
+        .onComplete(ctx.succeeding(answers -> ctx.verify(() -> {
+          assertThat(answers).allSatisfy(answer -> assertThat(answer.statusCode()).isEqualTo(200));
+          assertThat(addresses).as("messages sent on the event bus")
+              .noneMatch(address -> address.endsWith(".infer") || address.endsWith(".predict"))
+              .anyMatch(address -> address.endsWith(".status"));
           ctx.completeNow();
         })));
   }
