@@ -25,8 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's HTTP front: parses and validates requests, hands them to model workers over the
- * event bus, and serialises their replies. Runs on an event loop and never blocks.
+ * The gateway's HTTP front: parses and validates requests, hands them to the models (directly in
+ * this process, over the event bus to other nodes), and serialises their replies. Runs on an
+ * event loop and never blocks.
  */
 public final class HttpVerticle extends VerticleBase {
 

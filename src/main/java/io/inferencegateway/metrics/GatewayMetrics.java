@@ -34,9 +34,9 @@ public final class GatewayMetrics {
   /**
    * A Vert.x instance that reports into this registry. HTTP metrics are labelled by route
    * template, never by raw path, so unknown model names in URLs cannot multiply the series.
-   * Event-bus metrics are off: every inference crosses the bus twice, and looking up their meters
-   * took about 4 % of the samples in a profile of small requests, to count what the per-model
-   * meters already count. It uses the native epoll transport where it loads (Linux on x86-64), which
+   * Event-bus metrics are off: every inference sent to another node crosses the bus twice, and
+   * looking up their meters took about 4 % of the samples in a profile of small requests, to
+   * count what the per-model meters already count. It uses the native epoll transport where it loads (Linux on x86-64), which
    * cost about a tenth less CPU per request than Java NIO in side-by-side runs.
    */
   public Vertx createVertx() {
