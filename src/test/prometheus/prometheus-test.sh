@@ -100,7 +100,7 @@ check "histogram buckets hold the runs" \
 check "queue-wait samples" 'gateway_queue_wait_seconds_count{model="mlp"}' "$sent"
 check "models ready" 'sum(gateway_model_state)' 5
 check "HTTP metrics by route" \
-  'sum(vertx_http_server_requests_total{route="/v2/models/:name/infer",code="200"})' "$sent"
+  'sum(gateway_http_requests_total{route="/v2/models/:name/infer",code="200"})' "$sent"
 
 # Every query of the Grafana dashboard must be PromQL that this Prometheus accepts.
 python3 - "$prometheus_port" conf/grafana/inference-gateway.json <<'PY' || fail "a dashboard query"

@@ -1,5 +1,6 @@
 package io.inferencegateway.http;
 
+import io.inferencegateway.metrics.HttpMetrics;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Route;
@@ -11,8 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The first handler of every request: takes the {@code X-Request-Id} header or makes one, echoes
- * it, notes the arrival time, and, when enabled, writes one access-log line when the response
- * ends.
+ * it, and notes the arrival time. When the answer has gone, it counts the request in the HTTP
+ * meters and, when enabled, writes one access-log line.
  */
 final class AccessLog implements Handler<RoutingContext> {
 
@@ -24,10 +25,12 @@ final class AccessLog implements Handler<RoutingContext> {
   private static final int MAX_ID_LENGTH = 128;
 
   private final boolean enabled;
+  private final HttpMetrics meters;
 
   /** Lines are written only when {@code enabled}: each costs several microseconds of CPU. */
-  AccessLog(boolean enabled) {
+  AccessLog(boolean enabled, HttpMetrics meters) {
     this.enabled = enabled;
+    this.meters = meters;
   }
 
   @Override
@@ -36,11 +39,20 @@ final class AccessLog implements Handler<RoutingContext> {
     String id = requestIdFrom(ctx.request().getHeader(REQUEST_ID_HEADER));
     ctx.put(REQUEST_ID, id).put(ARRIVAL, arrival);
     ctx.response().putHeader(REQUEST_ID_HEADER, id);
-    if (enabled) {
-      ctx.addEndHandler(done -> LOG.info("{} {} model={} status={} duration_us={} request_id={}",
-          ctx.request().method(), route(ctx), modelOf(ctx), ctx.response().getStatusCode(),
-          (System.nanoTime() - arrival) / 1000, id));
-    }
+    ctx.addEndHandler(done -> {
+      if (done.failed()) {
+        // The connection closed before the answer went: nothing was answered.
+        return;
+      }
+      long nanos = System.nanoTime() - arrival;
+      String route = route(ctx);
+      int status = ctx.response().getStatusCode();
+      meters.answered(route == null ? "" : route, ctx.request().method(), status, nanos);
+      if (enabled) {
+        LOG.info("{} {} model={} status={} duration_us={} request_id={}", ctx.request().method(),
+            route == null ? "-" : route, modelOf(ctx), status, nanos / 1000, id);
+      }
+    });
     ctx.next();
   }
 
@@ -73,10 +85,10 @@ final class AccessLog implements Handler<RoutingContext> {
     return new UUID(high, low).toString();
   }
 
+  /** The template of the route that answered; null when no route matched. */
   private static String route(RoutingContext ctx) {
     Route route = ctx.currentRoute();
-    String name = route == null ? null : route.getName();
-    return name == null ? "-" : name;
+    return route == null ? null : route.getName();
   }
 
   private static String modelOf(RoutingContext ctx) {

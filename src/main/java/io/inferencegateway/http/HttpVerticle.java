@@ -113,9 +113,9 @@ public final class HttpVerticle extends VerticleBase {
     BodyHandler body = BodyHandler.create(false)
         .setBodyLimit(config.http().maxBodyBytes());
 
-    // A route without a path: it sees every request, yet adds nothing to the route template
-    // that labels the HTTP metrics.
-    router.route().handler(connections).handler(new AccessLog(config.http().accessLog()))
+    // A route without a path: it sees every request.
+    router.route().handler(connections)
+        .handler(new AccessLog(config.http().accessLog(), metrics.http()))
         // A client that closed its connection while sending a body: nobody to answer, and no
         // fault of the gateway's to log.
         .failureHandler(ctx -> {

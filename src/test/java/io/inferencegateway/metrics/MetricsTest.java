@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.inferencegateway.support.GatewayExtension;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -95,8 +96,9 @@ class MetricsTest {
                   .contains("gateway_model_state{")
                   .contains("gateway_model_load_duration_seconds{")
                   .contains("jvm_memory_used_bytes").contains("jvm_gc_").contains("jvm_threads_")
-                  .contains("process_cpu_usage").contains("vertx_http_server_requests_total{")
-                  .doesNotContain("vertx_eventbus_");
+                  .contains("process_cpu_usage").contains("gateway_http_requests_total{")
+                  .contains("gateway_http_request_duration_seconds_count{")
+                  .doesNotContain("vertx_eventbus_").doesNotContain("vertx_http_server_");
               assertThat(complaints).noneMatch(line -> line.startsWith("gateway_"))
                   .noneMatch(line -> line.contains("error while linting"));
             });
@@ -119,6 +121,32 @@ class MetricsTest {
   }
 
   @Test
+  void eachAnswerIsCountedOnceByRouteTemplateMethodAndCode(VertxTestContext ctx) {
+    String infer = "/v2/models/:name/infer";
+    String versioned = "/v2/models/:name/versions/:version/infer";
+    double okBefore = httpRequests(infer, "POST", "200");
+    double versionedBefore = httpRequests(versioned, "POST", "200");
+    double unknownBefore = httpRequests(infer, "POST", "404");
+    double unmatchedBefore = httpRequests("", "GET", "404");
+    Future.all(List.of(
+            post(gateway, "/v2/models/mlp/infer", fp32Request(new float[1][16])),
+            post(gateway, "/v2/models/iris-classifier/infer", fp32Request(new float[1][4])),
+            post(gateway, "/v2/models/mlp/versions/1/infer", fp32Request(new float[1][16])),
+            post(gateway, "/v2/models/nobody/infer", fp32Request(new float[1][16])),
+            gateway.client().get("/no/such/route").send()))
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          assertThat(httpRequests(infer, "POST", "200") - okBefore).isEqualTo(2);
+          assertThat(httpRequests(versioned, "POST", "200") - versionedBefore).isEqualTo(1);
+          assertThat(httpRequests(infer, "POST", "404") - unknownBefore).isEqualTo(1);
+          assertThat(httpRequests("", "GET", "404") - unmatchedBefore)
+              .as("no route matched").isEqualTo(1);
+          assertThat(registry().get("gateway.http.request.duration").tag("route", versioned)
+              .tag("code", "200").timer().totalTime(TimeUnit.NANOSECONDS)).isPositive();
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void requestIdIsEchoedOrGenerated(VertxTestContext ctx) {
     gateway.client().get("/v2").putHeader("X-Request-Id", "trace-42").send()
         .compose(given -> {
@@ -133,6 +161,12 @@ class MetricsTest {
               .as("the response id falls back to the request id").isEqualTo(id);
           ctx.completeNow();
         })));
+  }
+
+  private static double httpRequests(String route, String method, String code) {
+    Counter counter = registry().find("gateway.http.requests")
+        .tags("route", route, "method", method, "code", code).counter();
+    return counter == null ? 0 : counter.count();
   }
 
   private static MeterRegistry registry() {
