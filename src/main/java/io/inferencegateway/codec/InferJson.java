@@ -2,6 +2,8 @@ package io.inferencegateway.codec;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
@@ -29,7 +31,15 @@ import java.util.Set;
  */
 public final class InferJson {
 
-  private static final JsonFactory FACTORY = new JsonFactory();
+  /**
+   * Numbers parsed and written by Jackson's fast algorithms: exact as the JDK's (correctly
+   * rounded in, shortest round-tripping text out), at a fraction of the cost for a tensor's
+   * floats.
+   */
+  private static final JsonFactory FACTORY = JsonFactory.builder()
+      .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+      .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+      .build();
   /** Only the small {@code parameters} object is read as a tree. */
   private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
 

@@ -67,6 +67,10 @@ final class OipRoutes {
   }
 
   void mount(Router router, Admission admission, BodyHandler body) {
+    // Inference first: the router tries routes in order, matching each one's path.
+    for (String prefix : List.of("/v2/models/:name", "/v2/models/:name/versions/:version")) {
+      router.post(prefix + "/infer").handler(admission).handler(body).handler(this::infer);
+    }
     router.get("/v2").handler(ctx -> sendJson(ctx, serverMetadata));
     router.get("/v2/health/live")
         .handler(ctx -> sendJson(ctx, new JsonObject().put("live", true)));
@@ -78,7 +82,6 @@ final class OipRoutes {
     for (String prefix : List.of("/v2/models/:name", "/v2/models/:name/versions/:version")) {
       router.get(prefix).handler(this::modelMetadata);
       router.get(prefix + "/ready").handler(this::modelReady);
-      router.post(prefix + "/infer").handler(admission).handler(body).handler(this::infer);
     }
   }
 
