@@ -1,7 +1,10 @@
 package io.inferencegateway.model;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -18,10 +21,16 @@ public final class NodeCalls {
 
   private final ConcurrentMap<String, Set<Promise<?>>> calls = new ConcurrentHashMap<>();
 
-  /** The answer to a request sent to {@code node}, failed early should the node leave. */
+  /**
+   * The answer to a request sent to {@code node}, failed early should the node leave. Called on
+   * the caller's context, which the answer is delivered on even when the membership thread fails
+   * it, as the HTTP front expects of every answer.
+   */
   public <R> Future<R> track(String node, Future<R> sent) {
     Set<Promise<?>> pending = calls.computeIfAbsent(node, key -> ConcurrentHashMap.newKeySet());
-    Promise<R> answer = Promise.promise();
+    Context context = Vertx.currentContext();
+    Promise<R> answer =
+        context == null ? Promise.promise() : ((ContextInternal) context).promise();
     pending.add(answer);
     sent.onComplete(answer::tryComplete, answer::tryFail);
     return answer.future().andThen(done -> pending.remove(answer));
