@@ -11,18 +11,22 @@
 # 1. OrtBench: ONNX Runtime in-process with the gateway's default session options, batches of 1
 #    and 8 rows, 1 and 2 threads;
 # 2. the gateway jar serving the three models with batching on, 3. a fresh one with batching off;
-# 4. EchoServer, a minimal Vert.x server answering a fixed small JSON: the HTTP ceiling.
+# 4. EchoServer, a minimal Vert.x server answering a fixed small JSON: the HTTP ceiling;
+# 5. the lean peer (peer/server.js): a hand-written OIP server on fastify and onnxruntime-node, one
+#    worker process per core, each session with 1 intra-op and 1 inter-op thread.
 # wrk warms every server up with each body, then posts each body at 1, 16 and 64 connections. Every
 # run records req/s, p50/p99, non-2xx answers, the server's CPU per request (utime + stime from
-# /proc/<pid>/stat) and its VmRSS at the end. One Markdown table goes to stdout and to
+# /proc/<pid>/stat, with its child processes for the peer) and its VmRSS at the end. One Markdown table goes to stdout and to
 # $OUT_DIR/results.md. Servers listen on free 127.0.0.1 ports and are stopped by PID when the
-# script ends, whatever happens; nothing is sent off the machine. About 15 minutes with the
-# defaults on 2 cores.
+# script ends, whatever happens; nothing is sent off the machine. About 20 minutes with the
+# defaults on 2 cores. Needs Node.js 18 or later for the peer (installed from apt when missing);
+# its npm packages are the ones pinned in peer/package-lock.json, installed without their install
+# scripts (which would only fetch CUDA libraries).
 #
 # Environment (defaults):
-#   WRK_DURATION=10    seconds per measured wrk run (54 runs)
+#   WRK_DURATION=10    seconds per measured wrk run (72 runs)
 #   WARMUP=5           seconds of unrecorded wrk load (16 connections) per model and batch before
-#                      a server's measured runs (18 in all)
+#                      a server's measured runs (24 in all)
 #   CONNECTIONS="1 16 64"
 #   ORT_WARMUP=2 ORT_DURATION=5   seconds per OrtBench configuration (12 configurations)
 #   GATEWAY_JAVA_OPTS="-Xmx128m -XX:+UseSerialGC"   JVM options of the gateway and the echo server
@@ -104,9 +108,22 @@ printf 'server\tmodel\tbatch\tconns\trps\tp50_us\tp99_us\tnon2xx\terrors\tcpu_us
 
 # --- wrk runs --------------------------------------------------------------------------------
 HZ=$(getconf CLK_TCK)
-# user + system clock ticks of a process
-proc_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-vm_kib() { awk -v key="$1:" '$1 == key { print $2 }' "/proc/$2/status"; }
+# A process and its children (the peer's workers; the JVMs have none).
+tree() { echo "$1" $(pgrep -P "$1" || true); }
+# user + system clock ticks of a process and its children
+proc_ticks() {
+  local pid sum=0
+  for pid in $(tree "$1"); do sum=$((sum + $(awk '{ print $14 + $15 }' "/proc/$pid/stat"))); done
+  echo "$sum"
+}
+# vm_kib <VmRSS|VmHWM> <pid>: summed over the process and its children
+vm_kib() {
+  local pid sum=0
+  for pid in $(tree "$2"); do
+    sum=$((sum + $(awk -v key="$1:" '$1 == key { print $2 }' "/proc/$pid/status")))
+  done
+  echo "$sum"
+}
 
 # run_wrk <server> <model> <batch> <connections> <seconds> [record]
 # Posts the model's batch body to SERVER_URL; with "record", appends wrk's figures, the server's
@@ -155,7 +172,7 @@ measure() {
 }
 
 # --- 1. inference ceiling --------------------------------------------------------------------
-log "1/4 inference ceiling: ONNX Runtime in-process (OrtBench)"
+log "1/5 inference ceiling: ONNX Runtime in-process (OrtBench)"
 for model in "${MODELS[@]}"; do
   java -cp "$CP" io.inferencegateway.loadtest.bench.OrtBench "$model" "${MODEL_FILE[$model]}" \
     "$(IFS=,; echo "${BATCHES[*]}")" 1,2 "$ORT_WARMUP" "$ORT_DURATION" 2>"$OUT_DIR/ort-$model.err" \
@@ -187,7 +204,7 @@ for batching in on off; do
   server=gateway-$batching
   port=$(free_port)
   gateway_config "$([ "$batching" = on ] && echo true || echo false)" "$port" >"$OUT_DIR/$server.json"
-  log "$step/4 gateway, batching $batching: java $GATEWAY_JAVA_OPTS -jar $GATEWAY_JAR on 127.0.0.1:$port"
+  log "$step/5 gateway, batching $batching: java $GATEWAY_JAVA_OPTS -jar $GATEWAY_JAR on 127.0.0.1:$port"
   # Without the caller's GATEWAY_* variables: they would override keys of the generated config.
   (cd "$OUT_DIR" && for name in $(compgen -e -X '!GATEWAY_*'); do unset "$name"; done \
     && exec env GATEWAY_CONFIG="$OUT_DIR/$server.json" GATEWAY_MANAGEMENT_HOST=127.0.0.1 \
@@ -215,7 +232,7 @@ done
 
 # --- 4. HTTP ceiling -------------------------------------------------------------------------
 port=$(free_port)
-log "4/4 HTTP ceiling: EchoServer on 127.0.0.1:$port"
+log "4/5 HTTP ceiling: EchoServer on 127.0.0.1:$port"
 java "${JAVA_OPTS[@]}" -cp "$CP" io.inferencegateway.loadtest.bench.EchoServer "$port" "$(nproc)" \
   >"$OUT_DIR/echo.log" 2>&1 &
 SERVER_PID=$!
@@ -223,6 +240,30 @@ PIDS+=("$SERVER_PID")
 SERVER_URL="http://127.0.0.1:$port"
 wait_http "$SERVER_URL/" "$SERVER_PID" 60 || { cat "$OUT_DIR/echo.log" >&2; die "EchoServer did not start"; }
 measure echo
+stop_pid "$SERVER_PID"
+
+# --- 5. the lean peer ------------------------------------------------------------------------
+PEER=$HERE/peer
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  log "Node.js is missing; installing the Debian packages"
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq nodejs npm >/dev/null
+fi
+log "installing the peer's pinned npm packages (npm ci, no install scripts)"
+(cd "$PEER" && export NO_UPDATE_NOTIFIER=1 npm_config_update_notifier=false \
+  && quietly peer-npm npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+port=$(free_port)
+log "5/5 lean peer: node peer/server.js on 127.0.0.1:$port"
+peer_models=()
+for model in "${MODELS[@]}"; do peer_models+=("$model=${MODEL_FILE[$model]}"); done
+node "$PEER/server.js" "$port" "${peer_models[@]}" >"$OUT_DIR/peer.log" 2>&1 &
+SERVER_PID=$!
+PIDS+=("$SERVER_PID")
+SERVER_URL="http://127.0.0.1:$port"
+wait_http "$SERVER_URL/v2/health/ready" "$SERVER_PID" 60 \
+  || { cat "$OUT_DIR/peer.log" >&2; die "the peer did not start"; }
+measure peer
 stop_pid "$SERVER_PID"
 
 # --- the table -------------------------------------------------------------------------------
@@ -235,33 +276,37 @@ stop_pid "$SERVER_PID"
       key = $2 SUBSEP $3 SUBSEP $4
       if ($1 == "echo") { echo_rps[key] = $5; echo_cpu[key] = $10 }
       if ($1 == "gateway-off") { off_rps[key] = $5; off_p99[key] = $7 }
+      if ($1 == "peer") { peer_rps[key] = $5; peer_p99[key] = $7 }
       if ($1 == "ort-1") ort_cpu[$2, $3] = $10
       if ($1 ~ /^gateway/ && $11 > max_rss[$1]) max_rss[$1] = $11 }
     function ratio(a, b) { return b > 0 ? sprintf("%.2f", a / b) : "-" }
     END {
       label["gateway-on"] = "gateway, batching on"; label["gateway-off"] = "gateway, batching off"
       label["echo"] = "echo (HTTP ceiling)"; label["ort-1"] = "ONNX Runtime, 1 thread"
-      label["ort-2"] = "ONNX Runtime, 2 threads"
-      print "| server                  | model           | batch | conns |    req/s | p50 µs | p99 µs | non-2xx | CPU µs/req | RSS MiB | CPU ÷ (echo+ORT) | req/s ÷ echo | req/s ÷ off | p99 ÷ off |"
-      print "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
-      split("gateway-on gateway-off echo ort-1 ort-2", order, " ")
-      for (o = 1; o <= 5; o++) for (r = 1; r <= n; r++) {
+      label["ort-2"] = "ONNX Runtime, 2 threads"; label["peer"] = "lean peer (node)"
+      print "| server                  | model           | batch | conns |    req/s | p50 µs | p99 µs | non-2xx | CPU µs/req | RSS MiB | CPU ÷ (echo+ORT) | req/s ÷ echo | req/s ÷ off | p99 ÷ off | req/s ÷ peer | p99 ÷ peer |"
+      print "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+      split("gateway-on gateway-off peer echo ort-1 ort-2", order, " ")
+      for (o = 1; o <= 6; o++) for (r = 1; r <= n; r++) {
         if (cell[r, 1] != order[o]) continue
         key = cell[r, 2] SUBSEP cell[r, 3] SUBSEP cell[r, 4]
         rps = cell[r, 5]; p99 = cell[r, 7]; cpu = cell[r, 10]
         bad = cell[r, 8] (cell[r, 9] > 0 ? " +" cell[r, 9] " sock err" : "")
-        vs_parts = vs_echo = vs_off_rps = vs_off_p99 = "-"
+        vs_parts = vs_echo = vs_off_rps = vs_off_p99 = vs_peer_rps = vs_peer_p99 = "-"
         if (order[o] ~ /^gateway/) {
           if ((key in echo_cpu) && ((cell[r, 2], cell[r, 3]) in ort_cpu))
             vs_parts = ratio(cpu, echo_cpu[key] + ort_cpu[cell[r, 2], cell[r, 3]])
           if (key in echo_rps) vs_echo = ratio(rps, echo_rps[key])
+          if (key in peer_rps) {
+            vs_peer_rps = ratio(rps, peer_rps[key]); vs_peer_p99 = ratio(p99, peer_p99[key])
+          }
         }
         if (order[o] == "gateway-on" && (key in off_rps)) {
           vs_off_rps = ratio(rps, off_rps[key]); vs_off_p99 = ratio(p99, off_p99[key])
         }
-        printf "| %-23s | %-15s | %5s | %5s | %8.0f | %6d | %6d | %7s | %10.1f | %7.0f | %16s | %12s | %11s | %9s |\n",
+        printf "| %-23s | %-15s | %5s | %5s | %8.0f | %6d | %6d | %7s | %10.1f | %7.0f | %16s | %12s | %11s | %9s | %12s | %10s |\n",
           label[order[o]], cell[r, 2], cell[r, 3], cell[r, 4], rps, cell[r, 6], p99, bad, cpu,
-          cell[r, 11] / 1024, vs_parts, vs_echo, vs_off_rps, vs_off_p99
+          cell[r, 11] / 1024, vs_parts, vs_echo, vs_off_rps, vs_off_p99, vs_peer_rps, vs_peer_p99
       }
       printf "\nGateway VmRSS, highest at the end of a run: %.0f MiB with batching on, %.0f MiB off;" \
         " peak (VmHWM) %.0f and %.0f MiB.\n\n", max_rss["gateway-on"] / 1024,
@@ -276,6 +321,8 @@ stop_pid "$SERVER_PID"
       print "  when batching runs several requests in one call."
       print "- req/s ÷ echo: over the echo server'"'"'s at the same model, batch and connections."
       print "- req/s ÷ off, p99 ÷ off: batching on over batching off at the same model, batch and connections."
+      print "- req/s ÷ peer, p99 ÷ peer: over the lean peer'"'"'s at the same model, batch and connections;"
+      print "  the peer'"'"'s CPU and RSS are its primary and worker processes together."
     }' "$RESULTS"
 } | tee "$OUT_DIR/results.md"
 log "done in $((SECONDS / 60)) min $((SECONDS % 60)) s; every run's output is in $OUT_DIR"
