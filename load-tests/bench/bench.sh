@@ -18,14 +18,14 @@
 # run records req/s, p50/p99, non-2xx answers, the server's CPU per request (utime + stime from
 # /proc/<pid>/stat, with its child processes for the peer) and its VmRSS at the end. One Markdown table goes to stdout and to
 # $OUT_DIR/results.md. Servers listen on free 127.0.0.1 ports and are stopped by PID when the
-# script ends, whatever happens; nothing is sent off the machine. About 20 minutes with the
+# script ends, whatever happens; nothing is sent off the machine. About 25 minutes with the
 # defaults on 2 cores. Needs Node.js 18 or later for the peer (installed from apt when missing);
 # its npm packages are the ones pinned in peer/package-lock.json, installed without their install
 # scripts (which would only fetch CUDA libraries).
 #
 # Environment (defaults):
 #   WRK_DURATION=10    seconds per measured wrk run (72 runs)
-#   WARMUP=5           seconds of unrecorded wrk load (16 connections) per model and batch before
+#   WARMUP=10          seconds of unrecorded wrk load (16 connections) per model and batch before
 #                      a server's measured runs (24 in all)
 #   CONNECTIONS="1 16 64"
 #   ORT_WARMUP=2 ORT_DURATION=5   seconds per OrtBench configuration (12 configurations)
@@ -38,7 +38,7 @@ LT=$(dirname "$HERE")
 REPO=$(dirname "$LT")
 
 WRK_DURATION=${WRK_DURATION:-10}
-WARMUP=${WARMUP:-5}
+WARMUP=${WARMUP:-10}
 CONNECTIONS=${CONNECTIONS:-"1 16 64"}
 ORT_WARMUP=${ORT_WARMUP:-2}
 ORT_DURATION=${ORT_DURATION:-5}
