@@ -1,7 +1,10 @@
 package io.inferencegateway.model;
 
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.internal.ContextInternal;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -21,7 +24,7 @@ public final class ModelQueueVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    BooleanSupplier idle = ModelScheduler.idleLoop(context);
+    BooleanSupplier idle = idleLoop();
     return Future.join(
         vertx.eventBus().<InferRequest>consumer(model.inferAddress(),
             message -> scheduler.accept(message, idle.getAsBoolean())).completion(),
@@ -30,6 +33,17 @@ public final class ModelQueueVerticle extends VerticleBase {
         vertx.eventBus().<String>consumer(model.cancelAddress(),
             message -> scheduler.cancel(message.body())).completion())
         .onSuccess(consuming -> model.scheduler(scheduler));
+  }
+
+  /**
+   * Whether this verticle's event loop has nothing else waiting: the sign that load is light
+   * enough to run a short request here instead of handing it to a worker. Under load, messages
+   * wait on the loop, and running requests here would leave the workers idle.
+   */
+  private BooleanSupplier idleLoop() {
+    EventLoop loop = ((ContextInternal) context).nettyEventLoop();
+    return loop instanceof SingleThreadEventExecutor executor
+        ? () -> executor.pendingTasks() == 0 : () -> false;
   }
 
   @Override

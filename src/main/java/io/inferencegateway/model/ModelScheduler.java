@@ -1,10 +1,6 @@
 package io.inferencegateway.model;
 
-import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.SingleThreadEventExecutor;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.eventbus.Message;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -13,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -149,18 +144,6 @@ public final class ModelScheduler {
     }
     long expected = runtime.expectedRunNanos(infer);
     return expected > 0 && expected < INLINE_NANOS;
-  }
-
-  /**
-   * Whether the event loop of {@code context} has nothing else waiting: the sign that load is
-   * light enough to run a short request there instead of handing it to a worker. When tasks wait
-   * on the loop (answers from workers, say), running requests there would delay them and leave
-   * the workers idle.
-   */
-  public static BooleanSupplier idleLoop(Context context) {
-    EventLoop loop = ((ContextInternal) context).nettyEventLoop();
-    return loop instanceof SingleThreadEventExecutor executor
-        ? () -> executor.pendingTasks() == 0 : () -> false;
   }
 
   /** Runs one request and answers it; its place is free before the answer leaves. */
