@@ -138,9 +138,7 @@ final class ModelCaller {
     if (lost != null && lost.equals(replica.node())) {
       return Future.failedFuture(NodeCalls.lost());
     }
-    long leftMs = Math.max(1,
-        TimeUnit.NANOSECONDS.toMillis(request.deadlineNanos() - System.nanoTime()));
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(leftMs);
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(leftMillis(request));
     if (nodeCalls != null) {
       cancelRemotely(replica, request, options);
     }
@@ -179,10 +177,8 @@ final class ModelCaller {
     });
     Future<R> answer = promise.future();
     if (!answer.isComplete()) {
-      long leftMs = Math.max(1,
-          TimeUnit.NANOSECONDS.toMillis(request.deadlineNanos() - System.nanoTime()));
-      long timer = vertx.setTimer(leftMs, late -> promise.tryFail(new RequestFailure(
-          RequestFailure.Kind.TIMED_OUT, "model '" + model.name() + "' did not answer in time")));
+      long timer = vertx.setTimer(leftMillis(request),
+          late -> promise.tryFail(RequestFailure.late(model.name())));
       answer.onComplete(done -> vertx.cancelTimer(timer));
     }
     return answer;
@@ -203,6 +199,11 @@ final class ModelCaller {
   void refuse(RoutingContext ctx, ServedModel model, RequestFailure failure) {
     metrics.model(model.name(), model.version()).request(ErrorReplies.outcomeOf(failure.kind()));
     ErrorReplies.send(ctx, failure);
+  }
+
+  /** What is left of the request's deadline, at least a millisecond. */
+  private static long leftMillis(ModelRequest request) {
+    return Math.max(1, TimeUnit.NANOSECONDS.toMillis(request.deadlineNanos() - System.nanoTime()));
   }
 
   private static long positive(String text, String rule) {

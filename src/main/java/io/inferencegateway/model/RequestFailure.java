@@ -55,6 +55,11 @@ public final class RequestFailure extends RuntimeException {
     return new RequestFailure(Kind.INTERNAL, "internal error");
   }
 
+  /** The model did not answer by the request's deadline. */
+  public static RequestFailure late(String model) {
+    return new RequestFailure(Kind.TIMED_OUT, "model '" + model + "' did not answer in time");
+  }
+
   public Kind kind() {
     return kind;
   }
@@ -81,8 +86,7 @@ public final class RequestFailure extends RuntimeException {
           ? new RequestFailure(KINDS[reply.failureCode()], reply.getMessage())
           : unforeseen();
       // The event bus's own message names its internal addresses.
-      case TIMEOUT -> new RequestFailure(Kind.TIMED_OUT,
-          "model '" + model + "' did not answer in time");
+      case TIMEOUT -> late(model);
       default -> new RequestFailure(Kind.NOT_READY,
           "model '" + model + "' is not being served: " + reply.getMessage());
     };
