@@ -19,28 +19,43 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One ONNX Runtime session and the tensors it takes and gives. {@link OrtSession#run} is
- * thread-safe, so every worker instance of a model shares this object.
+ * thread-safe, so every worker instance of a model shares this object; each thread that runs it
+ * keeps its own input and output tensors between runs.
  */
 public final class OnnxModel implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OnnxModel.class);
 
   private final OrtEnvironment env;
   private final OrtSession session;
   private final Map<String, TensorSpec> inputs;
   private final Map<String, TensorSpec> outputs;
   private final ModelSignature signature;
+  private final boolean batchable;
+  private final String path;
+  /** Each thread that runs the model keeps its own tensors; all are closed with the session. */
+  private final Set<PinnedTensors> everyPinned = ConcurrentHashMap.newKeySet();
+  private final ThreadLocal<PinnedTensors> pinned = ThreadLocal.withInitial(this::newPinned);
+  private volatile boolean pinning = true;
 
-  private OnnxModel(OrtEnvironment env, OrtSession session) throws OrtException {
+  private OnnxModel(OrtEnvironment env, OrtSession session, Path path) throws OrtException {
     this.env = env;
     this.session = session;
+    this.path = path.toString();
     this.inputs = specs(session.getInputInfo());
     this.outputs = specs(session.getOutputInfo());
     this.signature =
         new ModelSignature(List.copyOf(inputs.values()), List.copyOf(outputs.values()));
+    this.batchable = Stream.concat(inputs.values().stream(), outputs.values().stream())
+        .allMatch(spec -> spec.shape().length > 0 && spec.shape()[0] == -1);
   }
 
   /**
@@ -60,7 +75,7 @@ public final class OnnxModel implements AutoCloseable {
       session = env.createSession(path.toString(), options);
     }
     try {
-      return new OnnxModel(env, session);
+      return new OnnxModel(env, session, path);
     } catch (OrtException | RuntimeException e) {
       session.close();
       throw e;
@@ -73,8 +88,7 @@ public final class OnnxModel implements AutoCloseable {
 
   /** Whether requests can be joined along the first dimension: every tensor's is dynamic. */
   public boolean batchable() {
-    return Stream.concat(inputs.values().stream(), outputs.values().stream())
-        .allMatch(spec -> spec.shape().length > 0 && spec.shape()[0] == -1);
+    return batchable;
   }
 
   /** Refuses a request that does not fit the model's signature, naming what is wrong. */
@@ -91,6 +105,80 @@ public final class OnnxModel implements AutoCloseable {
   /** Runs a request that passed {@link #check} and copies the outputs out. */
   public InferResult run(InferRequest request) {
     Set<String> wanted = requestedOutputs(request.outputs());
+    List<TensorSpec> shapes = pinning ? pinnedOutputs(request.inputs(), wanted) : null;
+    if (shapes == null) {
+      return plainRun(request, wanted);
+    }
+    try {
+      return new InferResult(pinned.get().run(session, request.inputs(), shapes));
+    } catch (OrtException e) {
+      // Either the request is at fault, and a plain run fails the same way, or the model's
+      // outputs are not shaped as their declaration let us expect.
+      InferResult result = plainRun(request, wanted);
+      pinning = false;
+      LOG.warn("Model {}: outputs are no longer pinned, a run with them failed where one "
+          + "without passed: {}", path, e.getMessage());
+      return result;
+    }
+  }
+
+  /** Whether runs still write outputs into kept tensors; for tests. */
+  boolean pinsOutputs() {
+    return pinning;
+  }
+
+  private PinnedTensors newPinned() {
+    PinnedTensors tensors = new PinnedTensors(env);
+    everyPinned.add(tensors);
+    return tensors;
+  }
+
+  /**
+   * The outputs' datatypes and shapes when the run can use {@link PinnedTensors}: each tensor
+   * small enough, of a datatype with a buffer form, and each output's shape known before the
+   * run, from its declaration and, when every first dimension is dynamic, the inputs' first
+   * dimension; null otherwise.
+   */
+  private List<TensorSpec> pinnedOutputs(List<Tensor> request, Set<String> wanted) {
+    long rows = -1;
+    for (Tensor input : request) {
+      if (!pinnable(input.datatype(), input.shape())) {
+        return null;
+      }
+      long first = input.shape().length > 0 ? input.shape()[0] : -1;
+      if (rows != -1 && first != rows) {
+        return null;
+      }
+      rows = first;
+    }
+    List<TensorSpec> shapes = new ArrayList<>(wanted.size());
+    for (String name : wanted) {
+      TensorSpec declared = outputs.get(name);
+      long[] shape = declared.shape().clone();
+      for (int i = 0; i < shape.length; i++) {
+        if (shape[i] == -1 && i == 0 && batchable) {
+          shape[i] = rows;
+        } else if (shape[i] < 0) {
+          return null;
+        }
+      }
+      if (!pinnable(declared.datatype(), shape)) {
+        return null;
+      }
+      shapes.add(new TensorSpec(name, declared.datatype(), shape));
+    }
+    return shapes;
+  }
+
+  private static boolean pinnable(DataType type, long[] shape) {
+    if (!PinnedTensors.pinnable(type)) {
+      return false;
+    }
+    long elements = Tensor.elementCount(shape);
+    return elements > 0 && elements * type.size() <= PinnedTensors.MAX_BYTES;
+  }
+
+  private InferResult plainRun(InferRequest request, Set<String> wanted) {
     Map<String, OnnxTensor> feeds = new HashMap<>();
     try {
       for (Tensor input : request.inputs()) {
@@ -117,6 +205,7 @@ public final class OnnxModel implements AutoCloseable {
 
   @Override
   public void close() throws OrtException {
+    everyPinned.forEach(PinnedTensors::close);
     session.close();
   }
 

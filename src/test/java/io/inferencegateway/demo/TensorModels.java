@@ -154,13 +154,36 @@ public final class TensorModels {
     types.put("fp32", DataType.FLOAT);
     types.put("fp64", DataType.DOUBLE);
     types.put("bytes", DataType.STRING);
-    OnnxMl.GraphProto.Builder graph = OnnxMl.GraphProto.newBuilder().setName("datatypes");
-    types.forEach((name, type) -> graph
-        .addInput(tensorInfo("x_" + name, type, 3))
-        .addNode(node("Identity", "copy_" + name, "y_" + name, "x_" + name))
-        .addOutput(tensorInfo("y_" + name, type, 3)));
-    return model(graph.build(), "Datatype test model: y_T = x_T for every datatype the gateway "
-        + "carries; all shapes [batch, 3].");
+    return passThrough("datatypes", types, "Datatype test model: y_T = x_T for every datatype the "
+        + "gateway carries; all shapes [batch, 3].");
+  }
+
+  /** y_T = x_T for each named element type T, all [batch, 3]. */
+  public static OnnxMl.ModelProto passThrough(String name, Map<String, DataType> types,
+      String description) {
+    OnnxMl.GraphProto.Builder graph = OnnxMl.GraphProto.newBuilder().setName(name);
+    types.forEach((type, elements) -> graph
+        .addInput(tensorInfo("x_" + type, elements, 3))
+        .addNode(node("Identity", "copy_" + type, "y_" + type, "x_" + type))
+        .addOutput(tensorInfo("y_" + type, elements, 3)));
+    return model(graph.build(), description);
+  }
+
+  /**
+   * A model whose output is not shaped as declared: y [batch, 3] is declared, but is x [batch, 3]
+   * FP32 stacked on itself, so has twice its rows.
+   */
+  public static OnnxMl.ModelProto rowsTwice() {
+    OnnxMl.NodeProto concat = node("Concat", "stack", "y", "x", "x").toBuilder()
+        .addAttribute(OnnxMl.AttributeProto.newBuilder().setName("axis")
+            .setType(OnnxMl.AttributeProto.AttributeType.INT).setI(0))
+        .build();
+    OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder().setName("rows_twice")
+        .addInput(tensorInfo("x", DataType.FLOAT, 3))
+        .addNode(concat)
+        .addOutput(tensorInfo("y", DataType.FLOAT, 3))
+        .build();
+    return model(graph, "Test model: y = x stacked on itself, declared [batch, 3].");
   }
 
   /**
