@@ -78,7 +78,11 @@ public final class HttpVerticle extends VerticleBase {
             // the fastest level, since tensors of floats compress little at any level.
             .setCompressionSupported(true)
             .setCompressionLevel(1)
-            .setCompressionContentSizeThreshold(COMPRESSION_THRESHOLD_BYTES))
+            .setCompressionContentSizeThreshold(COMPRESSION_THRESHOLD_BYTES)
+            // No WebSocket routes: without WebSocket compression, no handler in every
+            // connection's pipeline looks at each request and answer for an upgrade.
+            .setPerFrameWebSocketCompressionSupported(false)
+            .setPerMessageWebSocketCompressionSupported(false))
         .connectionHandler(connections::opened)
         .requestHandler(router())
         .listen()

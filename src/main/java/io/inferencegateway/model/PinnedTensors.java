@@ -27,8 +27,11 @@ import java.util.Map;
  */
 final class PinnedTensors implements AutoCloseable {
 
-  /** A larger tensor is made for its run alone, so that no thread keeps much native memory. */
-  static final long MAX_BYTES = 1 << 20;
+  /**
+   * A larger tensor is made for its run alone: a thread keeps at most this much native memory per
+   * input and output of a model, and for such tensors the saving is small beside the run.
+   */
+  static final long MAX_BYTES = 64 << 10;
 
   private final OrtEnvironment env;
   private final Map<String, Slot> inputs = new HashMap<>();
@@ -46,8 +49,8 @@ final class PinnedTensors implements AutoCloseable {
   }
 
   /**
-   * Runs the session on {@code inputs} into outputs of the given datatypes and shapes, and copies
-   * them out in the order given.
+   * Runs the session on the request's inputs into outputs of the given datatypes and shapes, and
+   * copies them out in the order given.
    */
   List<Tensor> run(OrtSession session, List<Tensor> request, List<TensorSpec> wanted)
       throws OrtException {

@@ -2,11 +2,12 @@ package io.inferencegateway.loadtest.bench;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,9 +19,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The inference ceiling of the benchmark: ONNX Runtime called in-process on a model file, with the
  * gateway's default session options (one intra-op and one inter-op thread, sequential execution,
- * all graph optimisations, no spinning), and per call the work the gateway's model worker does
- * around {@code OrtSession.run}: wrap a float array into an input tensor, run, copy the output out
- * into a float array, close everything.
+ * all graph optimisations, no spinning), and per call the work the gateway does around
+ * {@code OrtSession.run}: copy a float array into the thread's input tensor, run into the
+ * thread's output tensor (both made once, over native buffers, as the gateway keeps them between
+ * runs of one shape), copy the output out into a new float array.
  *
  * <p>For each batch size and thread count: {@code threads} threads call {@code run} in a loop on
  * one shared session (as the gateway's worker instances share one), first for {@code warmup}
@@ -59,7 +61,8 @@ public final class OrtBench {
       }
       Map.Entry<String, NodeInfo> input = session.getInputInfo().entrySet().iterator().next();
       long[] declared = ((TensorInfo) input.getValue().getInfo()).getShape();
-      String output = session.getOutputNames().iterator().next();
+      Map.Entry<String, NodeInfo> output = session.getOutputInfo().entrySet().iterator().next();
+      long[] declaredOut = ((TensorInfo) output.getValue().getInfo()).getShape();
       for (int batch : batches) {
         long[] shape = declared.clone();
         int count = 1;
@@ -69,10 +72,16 @@ public final class OrtBench {
           }
           count *= (int) shape[i];
         }
-        float[] data = BenchInputs.floats(name, count);
+        long[] outShape = declaredOut.clone();
+        for (int i = 0; i < outShape.length; i++) {
+          if (outShape[i] < 0) {
+            outShape[i] = batch;
+          }
+        }
+        Call call = new Call(env, session, input.getKey(), output.getKey(),
+            BenchInputs.floats(name, count), shape, outShape);
         for (int threads : threadCounts) {
-          Result result = measure(env, session, input.getKey(), output, data, shape, threads,
-              warmup, duration);
+          Result result = measure(call, threads, warmup, duration);
           System.out.printf("ORT model=%s batch=%d threads=%d calls=%d calls_per_s=%.1f"
                   + " p50_us=%d p99_us=%d cpu_us_per_call=%.2f rss_kib=%d%n",
               name, batch, threads, result.calls(), result.callsPerSecond(),
@@ -117,8 +126,7 @@ public final class OrtBench {
     }
   }
 
-  private static Result measure(OrtEnvironment env, OrtSession session, String input,
-      String output, float[] data, long[] shape, int threads, double warmup, double duration)
+  private static Result measure(Call call, int threads, double warmup, double duration)
       throws InterruptedException {
     AtomicBoolean recording = new AtomicBoolean(false);
     AtomicBoolean stop = new AtomicBoolean(false);
@@ -130,10 +138,10 @@ public final class OrtBench {
       LatencyLog log = new LatencyLog();
       logs.add(log);
       Thread worker = new Thread(() -> {
-        try {
+        try (Call.Tensors tensors = call.tensors()) {
           while (!stop.get()) {
             long start = System.nanoTime();
-            runOnce(env, session, input, output, data, shape);
+            tensors.run();
             long took = System.nanoTime() - start;
             if (recording.get()) {
               log.add(took);
@@ -192,16 +200,52 @@ public final class OrtBench {
     }
   }
 
-  private static void runOnce(OrtEnvironment env, OrtSession session, String input, String output,
-      float[] data, long[] shape) throws OrtException {
-    try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), shape);
-        OrtSession.Result result = session.run(Map.of(input, tensor), java.util.Set.of(output))) {
-      OnnxValue value = result.get(output).orElseThrow();
-      FloatBuffer buffer = ((OnnxTensor) value).getFloatBuffer();
-      float[] copy = new float[buffer.remaining()];
-      buffer.get(copy);
-      if (copy.length == 0) {
-        throw new IllegalStateException("empty output");
+  /** One model, batch and body: what each thread runs. */
+  private record Call(OrtEnvironment env, OrtSession session, String input, String output,
+      float[] data, long[] shape, long[] outShape) {
+
+    /** A thread's input and output tensors, made once over native buffers. */
+    Tensors tensors() throws OrtException {
+      FloatBuffer in = direct(data.length);
+      FloatBuffer out = direct((int) Arrays.stream(outShape).reduce(1, (a, b) -> a * b));
+      return new Tensors(OnnxTensor.createTensor(env, in, shape), in,
+          OnnxTensor.createTensor(env, out, outShape), out);
+    }
+
+    private static FloatBuffer direct(int floats) {
+      return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder())
+          .asFloatBuffer();
+    }
+
+    final class Tensors implements AutoCloseable {
+      private final Map<String, OnnxTensor> feeds;
+      private final Map<String, OnnxTensor> outputs;
+      private final FloatBuffer in;
+      private final FloatBuffer out;
+
+      Tensors(OnnxTensor inTensor, FloatBuffer in, OnnxTensor outTensor, FloatBuffer out) {
+        this.feeds = Map.of(input, inTensor);
+        this.outputs = Map.of(output, outTensor);
+        this.in = in;
+        this.out = out;
+      }
+
+      void run() throws OrtException {
+        in.clear();
+        in.put(data);
+        session.run(feeds, outputs).close();
+        float[] copy = new float[out.capacity()];
+        out.clear();
+        out.get(copy);
+        if (copy.length == 0) {
+          throw new IllegalStateException("empty output");
+        }
+      }
+
+      @Override
+      public void close() {
+        feeds.values().forEach(OnnxTensor::close);
+        outputs.values().forEach(OnnxTensor::close);
       }
     }
   }
