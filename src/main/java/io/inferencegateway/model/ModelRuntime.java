@@ -279,8 +279,12 @@ public final class ModelRuntime {
     }
     long perElement = tookNanos * 1000 / Math.max(1, elements);
     long average = picosPerElement;
+    // A run the OS preempted can take a thousand times its usual time. One such run must not send
+    // the next requests of a short model to the queue, so a run raises the average by at most an
+    // eighth; a model that has really become slower raises it tenfold within twenty runs.
     // Written by any worker without a lock: a lost update only slows the average down.
-    picosPerElement = average == 0 ? perElement : average + (perElement - average) / 8;
+    picosPerElement = average == 0 ? perElement
+        : average + (Math.min(perElement, 2 * average) - average) / 8;
   }
 
   private static long elements(InferRequest request) {

@@ -116,8 +116,8 @@ public final class OnnxModel implements AutoCloseable {
       // outputs are not shaped as their declaration let us expect.
       InferResult result = plainRun(request, wanted);
       pinning = false;
-      LOG.warn("Model {}: outputs are no longer pinned, a run with them failed where one "
-          + "without passed: {}", path, e.getMessage());
+      LOG.warn("Model {}: outputs are no longer written into kept tensors: a run doing so "
+          + "failed where one with fresh tensors passed: {}", path, e.getMessage());
       return result;
     }
   }
@@ -145,11 +145,12 @@ public final class OnnxModel implements AutoCloseable {
       if (!pinnable(input.datatype(), input.shape())) {
         return null;
       }
-      long first = input.shape().length > 0 ? input.shape()[0] : -1;
-      if (rows != -1 && first != rows) {
-        return null;
+      if (batchable) {
+        if (rows != -1 && input.shape()[0] != rows) {
+          return null;
+        }
+        rows = input.shape()[0];
       }
-      rows = first;
     }
     List<TensorSpec> shapes = new ArrayList<>(wanted.size());
     for (String name : wanted) {
