@@ -174,16 +174,9 @@ public final class TensorModels {
    * FP32 stacked on itself, so has twice its rows.
    */
   public static OnnxMl.ModelProto rowsTwice() {
-    OnnxMl.NodeProto concat = node("Concat", "stack", "y", "x", "x").toBuilder()
-        .addAttribute(OnnxMl.AttributeProto.newBuilder().setName("axis")
-            .setType(OnnxMl.AttributeProto.AttributeType.INT).setI(0))
-        .build();
-    OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder().setName("rows_twice")
-        .addInput(tensorInfo("x", DataType.FLOAT, 3))
-        .addNode(concat)
-        .addOutput(tensorInfo("y", DataType.FLOAT, 3))
-        .build();
-    return model(graph, "Test model: y = x stacked on itself, declared [batch, 3].");
+    return onFloatRows("rows_twice", node("Concat", "stack", "y", "x", "x").toBuilder()
+        .addAttribute(intAttribute("axis", 0)).build(), DataType.FLOAT,
+        "Test model: y = x stacked on itself, declared [batch, 3].");
   }
 
   /**
@@ -191,16 +184,25 @@ public final class TensorModels {
    * UINT16, x FP32 [batch, 3].
    */
   public static OnnxMl.ModelProto uint16Output() {
-    OnnxMl.NodeProto cast = node("Cast", "cast", "y", "x").toBuilder()
-        .addAttribute(OnnxMl.AttributeProto.newBuilder().setName("to")
-            .setType(OnnxMl.AttributeProto.AttributeType.INT).setI(DataType.UINT16_VALUE))
-        .build();
-    OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder().setName("uint16_output")
+    return onFloatRows("uint16_output", node("Cast", "cast", "y", "x").toBuilder()
+        .addAttribute(intAttribute("to", DataType.UINT16_VALUE)).build(), DataType.UINT16,
+        "Test model: y = x cast to UINT16.");
+  }
+
+  /** One node from input x FP32 [batch, 3] to output y [batch, 3] of {@code outputType}. */
+  private static OnnxMl.ModelProto onFloatRows(String name, OnnxMl.NodeProto node,
+      DataType outputType, String description) {
+    OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder().setName(name)
         .addInput(tensorInfo("x", DataType.FLOAT, 3))
-        .addNode(cast)
-        .addOutput(tensorInfo("y", DataType.UINT16, 3))
+        .addNode(node)
+        .addOutput(tensorInfo("y", outputType, 3))
         .build();
-    return model(graph, "Test model: y = x cast to UINT16.");
+    return model(graph, description);
+  }
+
+  private static OnnxMl.AttributeProto intAttribute(String name, long value) {
+    return OnnxMl.AttributeProto.newBuilder().setName(name)
+        .setType(OnnxMl.AttributeProto.AttributeType.INT).setI(value).build();
   }
 
   /**
