@@ -4,64 +4,86 @@ import io.inferencegateway.model.ModelRegistry;
 import io.inferencegateway.model.QueueSlots;
 import io.inferencegateway.model.RequestFailure;
 import io.inferencegateway.model.ServedModel;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.PlatformHandler;
+import io.vertx.core.http.HttpMethod;
 
 /**
- * The first step of an inference route, before the body is read: resolves the model the URL
- * names (404 when there is none) and refuses a model whose queue is full (503). Refusing before
- * reading and parsing the body keeps an overloaded gateway cheap to say no; the queue slot itself
- * is taken by the model once the request is whole, so a body still arriving holds none. A platform
- * handler, because Vert.x Web lets only those run ahead of the body handler.
+ * The first steps of an inference request: only POST (405 otherwise), the model the URL names
+ * (404 when there is none), a refusal when its queue is full (503), then the body, read within
+ * its limit and inflated when compressed. Refusing before reading and parsing the body keeps an
+ * overloaded gateway cheap to say no; the queue slot itself is taken by the model once the request
+ * is whole, so a body still arriving holds none.
  */
-final class Admission implements PlatformHandler {
-
-  private static final String MODEL = "model";
-  private static final String FORM = "application/x-www-form-urlencoded";
-  private static final String MULTIPART = "multipart/";
+final class Admission {
 
   private final ModelRegistry registry;
   private final QueueSlots slots;
   private final ModelCaller caller;
+  private final ContentDecoding decoding;
+  private final long maxBodyBytes;
+  private final OipRoutes oip;
+  private final PredictRoutes predict;
 
-  Admission(ModelRegistry registry, QueueSlots slots, ModelCaller caller) {
+  Admission(ModelRegistry registry, QueueSlots slots, ModelCaller caller,
+      ContentDecoding decoding, long maxBodyBytes, OipRoutes oip, PredictRoutes predict) {
     this.registry = registry;
     this.slots = slots;
     this.caller = caller;
+    this.decoding = decoding;
+    this.maxBodyBytes = maxBodyBytes;
+    this.oip = oip;
+    this.predict = predict;
   }
 
-  @Override
-  public void handle(RoutingContext ctx) {
+  void handle(Exchange exchange) {
+    InferencePath path = exchange.path;
+    if (exchange.request.method() != HttpMethod.POST) {
+      exchange.response.putHeader(HttpHeaders.ALLOW, "POST");
+      ErrorReplies.send(exchange, 405, "method " + exchange.request.method()
+          + " is not allowed on " + exchange.request.path());
+      return;
+    }
     ServedModel model;
     try {
-      model = registry.resolve(ctx.pathParam("name"), ctx.pathParam("version"));
+      model = registry.resolve(path.name(), path.version());
     } catch (RequestFailure e) {
-      ErrorReplies.send(ctx, e);
+      ErrorReplies.send(exchange, e);
       return;
     }
     if (slots.isFull(model)) {
-      caller.refuse(ctx, model, new RequestFailure(RequestFailure.Kind.OVERLOADED, "model '"
+      caller.refuse(exchange, model, new RequestFailure(RequestFailure.Kind.OVERLOADED, "model '"
           + model.name() + "' is overloaded: " + slots.limit()
           + " requests are already waiting; retry later"));
       return;
     }
-    ctx.put(MODEL, model);
     // Counted until the answer has gone: an unload of this deployment waits for it.
+    exchange.model = model;
     model.admit();
-    ctx.addEndHandler(ended -> model.answered());
-    // Clients such as curl -d label any body a form; inference bodies are JSON or binary
-    // tensors, never forms, and the body handler would parse a form's fields with limits of
-    // its own.
-    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-    if (type != null && (type.startsWith(FORM) || type.startsWith(MULTIPART))) {
-      ctx.request().headers().remove(HttpHeaders.CONTENT_TYPE);
-    }
-    ctx.next();
+    RequestBody.read(exchange.request, maxBodyBytes, (body, failure) -> {
+      try {
+        read(exchange, model, body, failure);
+      } catch (RuntimeException e) {
+        ErrorReplies.unforeseen(exchange, e);
+      }
+    });
   }
 
-  /** The model admitted for this request. */
-  static ServedModel model(RoutingContext ctx) {
-    return ctx.get(MODEL);
+  private void read(Exchange exchange, ServedModel model, Buffer body, RequestFailure failure) {
+    Buffer decoded;
+    try {
+      if (failure != null) {
+        throw failure;
+      }
+      decoded = decoding.decode(exchange.request, body);
+    } catch (RequestFailure e) {
+      caller.refuse(exchange, model, e);
+      return;
+    }
+    if (exchange.path.predict()) {
+      predict.predict(exchange, model, decoded);
+    } else {
+      oip.infer(exchange, model, decoded);
+    }
   }
 }

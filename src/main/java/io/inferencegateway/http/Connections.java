@@ -2,12 +2,11 @@ package io.inferencegateway.http;
 
 import io.inferencegateway.config.HttpConfig;
 import io.inferencegateway.health.Draining;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.http.HttpServerResponse;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * acts on those that have passed. A timer set and cancelled twice per request cost about 5 % of
  * the CPU of a small inference; a deadline is acted on up to a tenth of its timeout late.
  */
-final class Connections implements Handler<RoutingContext> {
+final class Connections {
 
   private static final CharSequence CLOSE = HttpHeaders.createOptimized("close");
 
@@ -43,13 +42,13 @@ final class Connections implements Handler<RoutingContext> {
   private final int maxConnections;
 
   /** What a connection owes, as deadlines in {@link System#nanoTime()}'s terms. */
-  private static final class Open {
+  static final class Open {
     int inFlight;
     /** When the connection closes unless a request starts; none while requests are in flight. */
     long idleDeadline;
     boolean idle;
     /** The request whose body is arriving, and when it must be whole; null when none. */
-    RoutingContext receiving;
+    Exchange receiving;
     long bodyDeadline;
     /** Opened beyond {@code maxConnections}. */
     boolean refused;
@@ -89,46 +88,56 @@ final class Connections implements Handler<RoutingContext> {
     idleFor(state, headerTimeoutMs);
   }
 
-  /** The first step of every request on the data port. */
-  @Override
-  public void handle(RoutingContext ctx) {
-    HttpServerRequest request = ctx.request();
-    HttpConnection connection = request.connection();
-    Open state = open.get(connection);
+  /**
+   * A request has started on its connection. False when the connection is one too many: the
+   * request has been answered 503, and the connection closes after it.
+   */
+  boolean started(Exchange exchange) {
+    HttpServerRequest request = exchange.request;
+    Open state = open.get(request.connection());
+    exchange.connection = state;
     if (state != null && state.refused) {
-      ctx.addEndHandler(ended -> connection.close());
       // An overload that a retry on a fresh connection may get past.
-      ctx.response().putHeader(HttpHeaders.CONNECTION, CLOSE)
+      exchange.response.putHeader(HttpHeaders.CONNECTION, CLOSE)
           .putHeader(HttpHeaders.RETRY_AFTER, "1");
-      ErrorReplies.send(ctx, 503, "the gateway takes at most " + maxConnections
+      ErrorReplies.send(exchange, 503, "the gateway takes at most " + maxConnections
           + " connections at once; retry later");
-      return;
+      return false;
     }
     if (state != null) {
       state.idle = false;
       state.inFlight++;
       if (!request.isEnded()) {
-        state.receiving = ctx;
+        state.receiving = exchange;
         state.bodyDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(bodyTimeoutMs);
       }
     }
-    ctx.addHeadersEndHandler(headers -> {
+    HttpServerResponse response = exchange.response;
+    response.headersEndHandler(headers -> {
       if (draining.started()) {
-        ctx.response().putHeader(HttpHeaders.CONNECTION, CLOSE);
+        response.putHeader(HttpHeaders.CONNECTION, CLOSE);
       }
     });
-    ctx.addEndHandler(ended -> {
-      if (state == null) {
-        return;
-      }
-      if (state.receiving == ctx) {
-        state.receiving = null;
-      }
-      if (--state.inFlight == 0 && open.containsKey(connection)) {
-        idleFor(state, idleTimeoutMs);
-      }
-    });
-    ctx.next();
+    return true;
+  }
+
+  /** The request's answer has gone, or its connection has closed. */
+  void ended(Exchange exchange) {
+    Open state = exchange.connection;
+    if (state == null) {
+      return;
+    }
+    HttpConnection connection = exchange.request.connection();
+    if (state.refused) {
+      connection.close();
+      return;
+    }
+    if (state.receiving == exchange) {
+      state.receiving = null;
+    }
+    if (--state.inFlight == 0 && open.containsKey(connection)) {
+      idleFor(state, idleTimeoutMs);
+    }
   }
 
   private static void idleFor(Open state, long timeoutMs) {
@@ -143,7 +152,7 @@ final class Connections implements Handler<RoutingContext> {
   private void sweep() {
     long now = System.nanoTime();
     List<HttpConnection> idle = new ArrayList<>(0);
-    List<RoutingContext> late = new ArrayList<>(0);
+    List<Exchange> late = new ArrayList<>(0);
     open.forEach((connection, state) -> {
       if (state.idle && now - state.idleDeadline >= 0) {
         idle.add(connection);
@@ -156,14 +165,14 @@ final class Connections implements Handler<RoutingContext> {
     late.forEach(this::bodyTooLate);
   }
 
-  private void bodyTooLate(RoutingContext ctx) {
-    if (ctx.request().isEnded() || ctx.response().ended()) {
+  private void bodyTooLate(Exchange exchange) {
+    if (exchange.request.isEnded() || exchange.response.ended()) {
       return;
     }
-    ctx.response().putHeader(HttpHeaders.CONNECTION, CLOSE);
-    ErrorReplies.send(ctx, 408, "the request body did not arrive within " + bodyTimeoutMs
+    exchange.response.putHeader(HttpHeaders.CONNECTION, CLOSE);
+    ErrorReplies.send(exchange, 408, "the request body did not arrive within " + bodyTimeoutMs
         + " ms of its headers");
-    ctx.request().connection().close();
+    exchange.request.connection().close();
   }
 
   /** Closes every connection with no request in flight; the others close after their answer. */

@@ -3,7 +3,7 @@ package io.inferencegateway.http;
 import io.inferencegateway.model.RequestFailure;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.http.HttpServerRequest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,11 +26,10 @@ final class ContentDecoding {
     this.limit = (int) Math.min(limit, Integer.MAX_VALUE - 16);
   }
 
-  /** The body as the client meant it; null when there is none. */
-  Buffer body(RoutingContext ctx) {
-    Buffer body = ctx.body().buffer();
-    String encoding = ctx.request().getHeader(HttpHeaders.CONTENT_ENCODING);
-    if (encoding == null || body == null) {
+  /** The request's {@code body} as the client meant it. */
+  Buffer decode(HttpServerRequest request, Buffer body) {
+    String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
+    if (encoding == null) {
       return body;
     }
     String name = encoding.trim().toLowerCase(Locale.ROOT);

@@ -6,6 +6,8 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes every failure as the protocol's {@code {"error": "..."}} object, and is the one place
@@ -15,6 +17,8 @@ final class ErrorReplies {
 
   static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
 
+  private static final Logger LOG = LoggerFactory.getLogger(ErrorReplies.class);
+
   private ErrorReplies() {
   }
 
@@ -23,23 +27,52 @@ final class ErrorReplies {
    * retry, the one case where retrying soon can succeed; the gateway's own failures carry the
    * request id, which its log names with the details.
    */
+  static void send(Exchange exchange, RequestFailure failure) {
+    send(exchange.response, exchange.id, failure);
+  }
+
+  /** A failure nobody foresaw: logged with the request's id, answered 500 without details. */
+  static void unforeseen(Exchange exchange, Throwable failure) {
+    LOG.error("Request {} failed: {} {}", exchange.id, exchange.request.method(),
+        exchange.request.path(), failure);
+    send(exchange, RequestFailure.unforeseen());
+  }
+
+  /** The router's failure nobody foresaw; it may have failed before any route. */
+  static void unforeseen(RoutingContext ctx) {
+    Exchange exchange = Exchange.of(ctx);
+    LOG.error("Request {} failed: {} {}", exchange == null ? "-" : exchange.id,
+        ctx.request().method(), ctx.request().path(), ctx.failure());
+    send(ctx, RequestFailure.unforeseen());
+  }
+
+  static void send(Exchange exchange, int status, String message) {
+    send(exchange.response, status, new JsonObject().put("error", message));
+  }
+
+  /** A failure of a request the router serves; it may have failed before any route. */
   static void send(RoutingContext ctx, RequestFailure failure) {
-    JsonObject body = new JsonObject().put("error", failure.getMessage());
-    if (failure.kind() == RequestFailure.Kind.INTERNAL) {
-      body.put("request_id", AccessLog.requestId(ctx));
-    }
-    if (failure.kind() == RequestFailure.Kind.OVERLOADED && !ctx.response().headWritten()) {
-      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
-    }
-    send(ctx, statusOf(failure.kind()), body);
+    Exchange exchange = Exchange.of(ctx);
+    send(ctx.response(), exchange == null ? null : exchange.id, failure);
   }
 
   static void send(RoutingContext ctx, int status, String message) {
-    send(ctx, status, new JsonObject().put("error", message));
+    send(ctx.response(), status, new JsonObject().put("error", message));
   }
 
-  private static void send(RoutingContext ctx, int status, JsonObject body) {
-    HttpServerResponse response = ctx.response();
+  private static void send(HttpServerResponse response, String requestId,
+      RequestFailure failure) {
+    JsonObject body = new JsonObject().put("error", failure.getMessage());
+    if (failure.kind() == RequestFailure.Kind.INTERNAL && requestId != null) {
+      body.put("request_id", requestId);
+    }
+    if (failure.kind() == RequestFailure.Kind.OVERLOADED && !response.headWritten()) {
+      response.putHeader(HttpHeaders.RETRY_AFTER, "1");
+    }
+    send(response, statusOf(failure.kind()), body);
+  }
+
+  private static void send(HttpServerResponse response, int status, JsonObject body) {
     if (response.ended()) {
       return;
     }

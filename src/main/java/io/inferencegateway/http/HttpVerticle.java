@@ -7,22 +7,16 @@ import io.inferencegateway.metrics.GatewayMetrics;
 import io.inferencegateway.model.ModelRegistry;
 import io.inferencegateway.model.NodeCalls;
 import io.inferencegateway.model.QueueSlots;
-import io.inferencegateway.model.RequestFailure;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's HTTP front: parses and validates requests, hands them to the models (directly in
@@ -31,7 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpVerticle extends VerticleBase {
 
-  private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
   private static final int COMPRESSION_THRESHOLD_BYTES = 1024;
 
   private final GatewayConfig config;
@@ -84,7 +77,7 @@ public final class HttpVerticle extends VerticleBase {
             .setPerFrameWebSocketCompressionSupported(false)
             .setPerMessageWebSocketCompressionSupported(false))
         .connectionHandler(connections::opened)
-        .requestHandler(router())
+        .requestHandler(dataPort())
         .listen()
         .onSuccess(listening -> server = listening);
   }
@@ -106,48 +99,34 @@ public final class HttpVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  private Router router() {
-    Router router = Router.router(vertx);
-
+  private DataPort dataPort() {
+    DataPort port = new DataPort(connections, new AccessLog(config.http().accessLog(),
+        metrics.http()));
     ModelCaller caller = new ModelCaller(vertx, context, metrics, config.inference(), nodeCalls);
-    Admission admission = new Admission(registry, slots, caller);
     ModelHealthChecks health =
         ModelHealthChecks.create(vertx, vertx, registry, config.health().timeoutMs(),
             config.cluster().role().clustered());
-    BodyHandler body = BodyHandler.create(false)
-        .setBodyLimit(config.http().maxBodyBytes());
+    OipRoutes oip = new OipRoutes(registry, caller, health, draining, serverMetadata());
+    Admission admission = new Admission(registry, slots, caller,
+        new ContentDecoding(config.http().maxBodyBytes()), config.http().maxBodyBytes(), oip,
+        new PredictRoutes(caller));
 
-    // A route without a path: it sees every request.
-    router.route().handler(connections)
-        .handler(new AccessLog(config.http().accessLog(), metrics.http()))
-        // A client that closed its connection while sending a body: nobody to answer, and no
-        // fault of the gateway's to log.
-        .failureHandler(ctx -> {
-          if (!(ctx.failure() instanceof HttpClosedException)) {
-            ctx.next();
-          }
-        });
-    ContentDecoding decoding = new ContentDecoding(config.http().maxBodyBytes());
-    new OipRoutes(registry, caller, health, draining, decoding, serverMetadata())
-        .mount(router, admission, body);
-    new PredictRoutes(caller, decoding).mount(router, admission, body);
-
-    router.errorHandler(400, ctx -> fail(ctx, 400, "bad request"));
-    router.errorHandler(404, ctx -> fail(ctx, 404, "no route for "
+    Router router = Router.router(vertx);
+    // A route without a path: it sees every request the router serves.
+    router.route().handler(port::routed);
+    oip.mount(router);
+    router.errorHandler(400, ctx -> ErrorReplies.send(ctx, 400, "bad request"));
+    router.errorHandler(404, ctx -> ErrorReplies.send(ctx, 404, "no route for "
         + ctx.request().method() + " " + ctx.request().path()));
+    // Every route the router serves is read with GET; inference routes take POST.
     router.errorHandler(405, ctx -> {
-      ctx.response().putHeader(HttpHeaders.ALLOW, allowedMethod(ctx.request().path()));
-      fail(ctx, 405, "method " + ctx.request().method() + " is not allowed on "
+      ctx.response().putHeader(HttpHeaders.ALLOW, "GET");
+      ErrorReplies.send(ctx, 405, "method " + ctx.request().method() + " is not allowed on "
           + ctx.request().path());
     });
-    router.errorHandler(413, ctx -> fail(ctx, 413, "the request body is larger than "
-        + config.http().maxBodyBytes() + " bytes"));
-    router.errorHandler(500, ctx -> {
-      LOG.error("Request {} failed: {} {}", AccessLog.requestId(ctx), ctx.request().method(),
-          ctx.request().path(), ctx.failure());
-      ErrorReplies.send(ctx, RequestFailure.unforeseen());
-    });
-    return router;
+    router.errorHandler(500, ErrorReplies::unforeseen);
+    port.serve(admission, router);
+    return port;
   }
 
   private JsonObject serverMetadata() {
@@ -160,14 +139,5 @@ public final class HttpVerticle extends VerticleBase {
         .put("name", "inference-gateway")
         .put("version", version)
         .put("extensions", extensions);
-  }
-
-  /** Inference routes take POST; every other route of the gateway is read with GET. */
-  private static String allowedMethod(String path) {
-    return path.endsWith("/infer") || path.endsWith(":predict") ? "POST" : "GET";
-  }
-
-  private static void fail(RoutingContext ctx, int status, String message) {
-    ErrorReplies.send(ctx, status, message);
   }
 }

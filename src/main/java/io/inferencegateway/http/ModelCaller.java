@@ -22,7 +22,6 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -64,9 +63,9 @@ final class ModelCaller {
    * raised) by a {@code Request-Timeout-Ms} header or the protocol's {@code timeout} parameter
    * (microseconds, as Triton takes it).
    */
-  long deadlineNanos(RoutingContext ctx, JsonObject parameters) {
+  long deadlineNanos(Exchange exchange, JsonObject parameters) {
     long timeout = timeoutNanos;
-    String header = ctx.request().getHeader(REQUEST_TIMEOUT);
+    String header = exchange.request.getHeader(REQUEST_TIMEOUT);
     if (header != null) {
       timeout = Math.min(timeout, TimeUnit.MILLISECONDS.toNanos(positive(header.trim(),
           REQUEST_TIMEOUT + " must be a positive number of milliseconds")));
@@ -80,7 +79,7 @@ final class ModelCaller {
       timeout = Math.min(timeout, TimeUnit.MICROSECONDS.toNanos(positive(parameter.toString(),
           "parameter 'timeout' must be a positive number of microseconds")));
     }
-    return AccessLog.arrivalNanos(ctx) + timeout;
+    return exchange.arrivalNanos + timeout;
   }
 
   /**
@@ -92,17 +91,14 @@ final class ModelCaller {
    * request whose replica's node left the cluster, or had stopped consuming, before answering
    * is sent once more to another node: inference has no side effects to repeat.
    */
-  <R> Future<R> call(RoutingContext ctx, ServedModel model, Function<Replica, String> address,
+  <R> Future<R> call(Exchange exchange, ServedModel model, Function<Replica, String> address,
       ModelRequest request) {
     Cancellation cancellation = request.cancellation();
-    // The body is read: a connection closed from now on is a client that has gone, not a failed
-    // upload, which is all the body handler's exception handler would make of it (and log).
-    ctx.request().exceptionHandler(closed -> cancellation.cancel());
-    ctx.addEndHandler(done -> {
-      if (done.failed()) {
-        cancellation.cancel();
-      }
-    });
+    // A connection closed from now on, or already, is a client that has gone.
+    exchange.cancellation = cancellation;
+    if (exchange.ended) {
+      cancellation.cancel();
+    }
     return this.<R>send(model, address, request, null)
         .recover(failure -> {
           RequestFailure known = RequestFailure.of(failure, model.name());
@@ -196,9 +192,9 @@ final class ModelCaller {
   }
 
   /** Counts and answers a request refused before it reached the model. */
-  void refuse(RoutingContext ctx, ServedModel model, RequestFailure failure) {
+  void refuse(Exchange exchange, ServedModel model, RequestFailure failure) {
     metrics.model(model.name(), model.version()).request(ErrorReplies.outcomeOf(failure.kind()));
-    ErrorReplies.send(ctx, failure);
+    ErrorReplies.send(exchange, failure);
   }
 
   /** What is left of the request's deadline, at least a millisecond. */

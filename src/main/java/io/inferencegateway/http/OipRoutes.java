@@ -23,12 +23,12 @@ import io.inferencegateway.model.Tensor;
 import io.inferencegateway.model.TensorSpec;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.CheckResult;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -52,25 +52,20 @@ final class OipRoutes {
   private final ModelProbe probe;
   private final ModelHealthChecks health;
   private final Draining draining;
-  private final ContentDecoding decoding;
   private final JsonObject serverMetadata;
 
   OipRoutes(ModelRegistry registry, ModelCaller caller, ModelHealthChecks health, Draining draining,
-      ContentDecoding decoding, JsonObject serverMetadata) {
+      JsonObject serverMetadata) {
     this.registry = registry;
     this.caller = caller;
     this.probe = health.probe();
     this.health = health;
     this.draining = draining;
-    this.decoding = decoding;
     this.serverMetadata = serverMetadata;
   }
 
-  void mount(Router router, Admission admission, BodyHandler body) {
-    // Inference first: the router tries routes in order, matching each one's path.
-    for (String prefix : List.of("/v2/models/:name", "/v2/models/:name/versions/:version")) {
-      router.post(prefix + "/infer").handler(admission).handler(body).handler(this::infer);
-    }
+  /** The routes other than inference, which {@link Admission} serves without the router. */
+  void mount(Router router) {
     router.get("/v2").handler(ctx -> sendJson(ctx, serverMetadata));
     router.get("/v2/health/live")
         .handler(ctx -> sendJson(ctx, new JsonObject().put("live", true)));
@@ -130,20 +125,18 @@ final class OipRoutes {
     sendJson(ctx, answer.put("error", error));
   }
 
-  private void infer(RoutingContext ctx) {
-    ServedModel model = Admission.model(ctx);
-    byte[] bytes;
+  /** An admitted infer request whose body has been read. */
+  void infer(Exchange exchange, ServedModel model, Buffer buffer) {
+    byte[] bytes = buffer.getBytes();
     int declared;
     try {
-      Buffer buffer = decoding.body(ctx);
-      bytes = buffer == null ? new byte[0] : buffer.getBytes();
-      declared = declaredJsonLength(ctx, bytes.length);
+      declared = declaredJsonLength(exchange, bytes.length);
     } catch (RequestFailure e) {
-      caller.refuse(ctx, model, e);
+      caller.refuse(exchange, model, e);
       return;
     }
     if (declared == 0) {
-      rawInfer(ctx, model, bytes);
+      rawInfer(exchange, model, bytes);
       return;
     }
     // Without the header the whole body is JSON and no input may be binary.
@@ -155,16 +148,16 @@ final class OipRoutes {
     try {
       body = InferBodies.read(bytes, jsonLength, binaryStart);
       binaryOutputs = InferBodies.binaryDataOutput(body.parameters());
-      request = new InferRequest(AccessLog.requestId(ctx), body.inputs(), body.outputNames(),
-          AccessLog.arrivalNanos(ctx), caller.deadlineNanos(ctx, body.parameters()),
+      request = new InferRequest(exchange.id, body.inputs(), body.outputNames(),
+          exchange.arrivalNanos, caller.deadlineNanos(exchange, body.parameters()),
           new Cancellation());
     } catch (RequestFailure e) {
-      caller.refuse(ctx, model, e);
+      caller.refuse(exchange, model, e);
       return;
     }
     // The body's own id is echoed; without one the response carries the HTTP request id.
-    String id = body.id() != null ? body.id() : AccessLog.requestId(ctx);
-    call(ctx, model, request, id, body.outputs(), binaryOutputs);
+    String id = body.id() != null ? body.id() : exchange.id;
+    call(exchange, model, request, id, body.outputs(), binaryOutputs);
   }
 
   /**
@@ -172,38 +165,38 @@ final class OipRoutes {
    * from the model with the free dimension worked out from the byte count; every output comes
    * back in binary.
    */
-  private void rawInfer(RoutingContext ctx, ServedModel model, byte[] bytes) {
+  private void rawInfer(Exchange exchange, ServedModel model, byte[] bytes) {
     probe.status(model).onSuccess(status -> {
       InferRequest request;
       try {
         ModelStatus.Loaded loaded = status.loaded().orElseThrow(() -> new RequestFailure(
             RequestFailure.Kind.NOT_READY, notReadyMessage(model, status)));
-        request = new InferRequest(AccessLog.requestId(ctx),
+        request = new InferRequest(exchange.id,
             List.of(RawInput.tensor(loaded.signature(), bytes)),
-            List.of(), AccessLog.arrivalNanos(ctx), caller.deadlineNanos(ctx, null),
+            List.of(), exchange.arrivalNanos, caller.deadlineNanos(exchange, null),
             new Cancellation());
       } catch (RequestFailure e) {
-        caller.refuse(ctx, model, e);
+        caller.refuse(exchange, model, e);
         return;
       }
-      call(ctx, model, request, AccessLog.requestId(ctx), List.of(), true);
+      call(exchange, model, request, exchange.id, List.of(), true);
     });
   }
 
-  private void call(RoutingContext ctx, ServedModel model, InferRequest request, String id,
+  private void call(Exchange exchange, ServedModel model, InferRequest request, String id,
       List<RequestedOutput> asked, boolean binaryOutputs) {
-    caller.<InferResult>call(ctx, model, Replica::inferAddress, request)
+    caller.<InferResult>call(exchange, model, Replica::inferAddress, request)
         .onSuccess(result -> {
           InferJson.InferReply reply;
           try {
             reply = reply(model, id, result, asked, binaryOutputs);
           } catch (RequestFailure e) {
-            ErrorReplies.send(ctx, e);
+            ErrorReplies.send(exchange, e);
             return;
           }
-          send(ctx, reply);
+          send(exchange.response, reply);
         })
-        .onFailure(failure -> ErrorReplies.send(ctx, (RequestFailure) failure));
+        .onFailure(failure -> ErrorReplies.send(exchange, (RequestFailure) failure));
   }
 
   /** The outputs as asked: each in binary or JSON, and classified where that was asked. */
@@ -243,8 +236,8 @@ final class OipRoutes {
    * The length of the JSON part as the {@code Inference-Header-Content-Length} header gives it (0
    * for a raw binary request); -1 without the header.
    */
-  private static int declaredJsonLength(RoutingContext ctx, int bodyLength) {
-    String header = ctx.request().getHeader(INFERENCE_HEADER_LENGTH);
+  private static int declaredJsonLength(Exchange exchange, int bodyLength) {
+    String header = exchange.request.getHeader(INFERENCE_HEADER_LENGTH);
     if (header == null) {
       return -1;
     }
@@ -285,22 +278,24 @@ final class OipRoutes {
   }
 
 
-  static void sendJson(RoutingContext ctx, JsonObject json) {
-    send(ctx, json.toBuffer());
+  private static void sendJson(RoutingContext ctx, JsonObject json) {
+    sendJson(ctx.response(), json);
   }
 
-  private static void send(RoutingContext ctx, Buffer json) {
-    ctx.response()
-        .putHeader(HttpHeaders.CONTENT_TYPE, ErrorReplies.JSON)
-        .end(json);
+  static void sendJson(HttpServerResponse response, JsonObject json) {
+    send(response, json.toBuffer());
   }
 
-  private static void send(RoutingContext ctx, InferJson.InferReply reply) {
+  private static void send(HttpServerResponse response, Buffer json) {
+    response.putHeader(HttpHeaders.CONTENT_TYPE, ErrorReplies.JSON).end(json);
+  }
+
+  private static void send(HttpServerResponse response, InferJson.InferReply reply) {
     if (reply.jsonLength() < 0) {
-      send(ctx, reply.body());
+      send(response, reply.body());
       return;
     }
-    ctx.response()
+    response
         .putHeader(HttpHeaders.CONTENT_TYPE, OCTET_STREAM)
         .putHeader(INFERENCE_HEADER_LENGTH, String.valueOf(reply.jsonLength()))
         .end(reply.body());

@@ -7,11 +7,9 @@ import io.inferencegateway.model.PredictResult;
 import io.inferencegateway.model.Replica;
 import io.inferencegateway.model.RequestFailure;
 import io.inferencegateway.model.ServedModel;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,40 +18,26 @@ import java.util.Map;
 /** The named-feature route, KServe V1 style: {@code POST /v1/models/{name}:predict}. */
 final class PredictRoutes {
 
-  static final String PREDICT_PATH = "/v1/models/:name:predict";
-
   private final ModelCaller caller;
-  private final ContentDecoding decoding;
 
-  PredictRoutes(ModelCaller caller, ContentDecoding decoding) {
+  PredictRoutes(ModelCaller caller) {
     this.caller = caller;
-    this.decoding = decoding;
   }
 
-  void mount(Router router, Admission admission, BodyHandler body) {
-    // The ':' inside the last segment is not a path parameter, so the route is a regex.
-    router.postWithRegex("/v1/models/(?<name>[^/:]+):predict")
-        .setName(PREDICT_PATH)
-        .handler(admission)
-        .handler(body)
-        .handler(this::predict);
-  }
-
-  private void predict(RoutingContext ctx) {
-    ServedModel model = Admission.model(ctx);
+  /** An admitted request whose body has been read. */
+  void predict(Exchange exchange, ServedModel model, Buffer body) {
     PredictRequest request;
     try {
-      request = new PredictRequest(AccessLog.requestId(ctx),
-          instances(InferBodies.jsonObject(decoding.body(ctx))),
-          AccessLog.arrivalNanos(ctx), caller.deadlineNanos(ctx, null), new Cancellation());
+      request = new PredictRequest(exchange.id, instances(InferBodies.jsonObject(body)),
+          exchange.arrivalNanos, caller.deadlineNanos(exchange, null), new Cancellation());
     } catch (RequestFailure e) {
-      caller.refuse(ctx, model, e);
+      caller.refuse(exchange, model, e);
       return;
     }
-    caller.<PredictResult>call(ctx, model, Replica::predictAddress, request)
-        .onSuccess(result ->
-            OipRoutes.sendJson(ctx, new JsonObject().put("predictions", result.predictions())))
-        .onFailure(failure -> ErrorReplies.send(ctx, (RequestFailure) failure));
+    caller.<PredictResult>call(exchange, model, Replica::predictAddress, request)
+        .onSuccess(result -> OipRoutes.sendJson(exchange.response,
+            new JsonObject().put("predictions", result.predictions())))
+        .onFailure(failure -> ErrorReplies.send(exchange, (RequestFailure) failure));
   }
 
   private static List<Map<String, Double>> instances(JsonObject body) {

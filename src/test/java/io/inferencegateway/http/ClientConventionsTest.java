@@ -9,6 +9,10 @@ import io.inferencegateway.demo.TensorModels;
 import io.inferencegateway.support.BinaryWire;
 import io.inferencegateway.support.GatewayExtension;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -19,6 +23,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -107,6 +112,40 @@ class ClientConventionsTest {
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(response.bodyAsJsonObject().getString("error")).contains(fragment);
+  }
+
+  // ---- request forms ---------------------------------------------------------------------------
+
+  @Test
+  void aBodySentAfter100ContinueIsAnswered() throws Exception {
+    // curl sends Expect: 100-continue with bodies over 1 KiB, and waits for it.
+    Buffer body = mlpRequest(64).toBuffer();
+    HttpClient client = gateway.vertx().createHttpClient(new HttpClientOptions()
+        .setDefaultHost("127.0.0.1").setDefaultPort(gateway.port()));
+    try {
+      int status = client.request(HttpMethod.POST, MLP)
+          .compose(request -> {
+            request.putHeader("Content-Type", "application/json")
+                .putHeader("Content-Length", String.valueOf(body.length()))
+                .putHeader("Expect", "100-continue")
+                .continueHandler(go -> request.end(body));
+            return request.sendHead().compose(sent -> request.response());
+          })
+          .map(HttpClientResponse::statusCode)
+          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(status).isEqualTo(200);
+    } finally {
+      client.close();
+    }
+  }
+
+  @Test
+  void aPercentEncodedModelNameIsDecoded() throws Exception {
+    HttpResponse<Buffer> response = send(gateway, "/v2/models/ml%70/infer",
+        mlpRequest(1).toBuffer());
+
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+    assertThat(response.bodyAsJsonObject().getString("model_name")).isEqualTo("mlp");
   }
 
   @Test

@@ -8,7 +8,11 @@ import io.inferencegateway.support.GatewayExtension;
 import io.inferencegateway.support.RecordedCalls;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -303,6 +307,40 @@ class InferErrorsTest {
             assertThat(responses.get(1).statusCode()).as("a body under the limit").isEqualTo(200);
             ctx.completeNow();
           })));
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitIs413AndItsConnectionServesTheNext(VertxTestContext ctx) {
+      Buffer large = request(mlpInput()).put("id", "x".repeat(4096)).toBuffer();
+      Buffer small = request(mlpInput()).toBuffer();
+      // One connection at most, kept alive: the second request reuses it if it is still open.
+      HttpClient client = limited.vertx().createHttpClient(new HttpClientOptions()
+          .setDefaultHost("127.0.0.1").setDefaultPort(limited.port()),
+          new PoolOptions().setHttp1MaxSize(1));
+      List<HttpConnection> connections = new ArrayList<>();
+      chunked(client, large, connections)
+          .compose(tooLarge -> chunked(client, small, connections)
+              .map(fits -> List.of(tooLarge, fits)))
+          .eventually(() -> client.close())
+          .onComplete(ctx.succeeding(statuses -> ctx.verify(() -> {
+            assertThat(statuses).containsExactly(413, 200);
+            assertThat(connections.get(1)).as("the same connection").isSameAs(connections.get(0));
+            ctx.completeNow();
+          })));
+    }
+
+    /** Posts {@code body} without a length, in chunks of 1000 bytes; the answer's status. */
+    private Future<Integer> chunked(HttpClient client, Buffer body,
+        List<HttpConnection> connections) {
+      return client.request(HttpMethod.POST, MLP).compose(request -> {
+        connections.add(request.connection());
+        request.setChunked(true).putHeader("Content-Type", "application/json");
+        for (int at = 0; at < body.length(); at += 1000) {
+          request.write(body.slice(at, Math.min(at + 1000, body.length())));
+        }
+        return request.end().compose(sent -> request.response())
+            .compose(response -> response.body().map(read -> response.statusCode()));
+      });
     }
   }
 
