@@ -2,6 +2,7 @@ package io.inferencegateway.http;
 
 import io.inferencegateway.config.InferenceConfig;
 import io.inferencegateway.metrics.GatewayMetrics;
+import io.inferencegateway.metrics.ModelMetrics;
 import io.inferencegateway.metrics.Outcome;
 import io.inferencegateway.model.Answer;
 import io.inferencegateway.model.Cancellation;
@@ -99,23 +100,27 @@ final class ModelCaller {
     if (exchange.ended) {
       cancellation.cancel();
     }
-    return this.<R>send(model, address, request, null)
-        .recover(failure -> {
-          RequestFailure known = RequestFailure.of(failure, model.name());
-          if (known.kind() == RequestFailure.Kind.INTERNAL && failure != known) {
-            // The client is told only "internal error"; the log keeps what happened. A model's
-            // worker has logged its own failures' stacks.
-            LOG.error("Request {} to model {} failed: {}", request.requestId(), model.name(),
-                failure.toString(), failure instanceof ReplyException ? null : failure);
-          }
-          if (known.kind() == RequestFailure.Kind.TIMED_OUT) {
-            cancellation.cancel();
-          }
-          return Future.failedFuture(known);
-        })
-        .andThen(done -> metrics.model(model.name(), model.version()).request(done.failed()
-            ? ErrorReplies.outcomeOf(((RequestFailure) done.cause()).kind())
-            : cancellation.isCancelled() ? Outcome.CANCELLED : Outcome.SUCCESS));
+    // One step for the failure's kind and the count, whichever way the request ended.
+    return this.<R>send(model, address, request, null).transform(done -> {
+      ModelMetrics meters = metrics.model(model.name(), model.version());
+      if (done.succeeded()) {
+        meters.request(cancellation.isCancelled() ? Outcome.CANCELLED : Outcome.SUCCESS);
+        return Future.succeededFuture(done.result());
+      }
+      Throwable failure = done.cause();
+      RequestFailure known = RequestFailure.of(failure, model.name());
+      if (known.kind() == RequestFailure.Kind.INTERNAL && failure != known) {
+        // The client is told only "internal error"; the log keeps what happened. A model's
+        // worker has logged its own failures' stacks.
+        LOG.error("Request {} to model {} failed: {}", request.requestId(), model.name(),
+            failure.toString(), failure instanceof ReplyException ? null : failure);
+      }
+      if (known.kind() == RequestFailure.Kind.TIMED_OUT) {
+        cancellation.cancel();
+      }
+      meters.request(ErrorReplies.outcomeOf(known.kind()));
+      return Future.failedFuture(known);
+    });
   }
 
   /** Sends to the replica the model routes to; {@code lost}, when retrying, the node that left. */

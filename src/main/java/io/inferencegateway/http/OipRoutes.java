@@ -186,17 +186,20 @@ final class OipRoutes {
   private void call(Exchange exchange, ServedModel model, InferRequest request, String id,
       List<RequestedOutput> asked, boolean binaryOutputs) {
     caller.<InferResult>call(exchange, model, Replica::inferAddress, request)
-        .onSuccess(result -> {
+        .onComplete(done -> {
+          if (done.failed()) {
+            ErrorReplies.send(exchange, (RequestFailure) done.cause());
+            return;
+          }
           InferJson.InferReply reply;
           try {
-            reply = reply(model, id, result, asked, binaryOutputs);
+            reply = reply(model, id, done.result(), asked, binaryOutputs);
           } catch (RequestFailure e) {
             ErrorReplies.send(exchange, e);
             return;
           }
           send(exchange.response, reply);
-        })
-        .onFailure(failure -> ErrorReplies.send(exchange, (RequestFailure) failure));
+        });
   }
 
   /** The outputs as asked: each in binary or JSON, and classified where that was asked. */

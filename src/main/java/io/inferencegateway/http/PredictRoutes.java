@@ -35,9 +35,14 @@ final class PredictRoutes {
       return;
     }
     caller.<PredictResult>call(exchange, model, Replica::predictAddress, request)
-        .onSuccess(result -> OipRoutes.sendJson(exchange.response,
-            new JsonObject().put("predictions", result.predictions())))
-        .onFailure(failure -> ErrorReplies.send(exchange, (RequestFailure) failure));
+        .onComplete(done -> {
+          if (done.succeeded()) {
+            OipRoutes.sendJson(exchange.response,
+                new JsonObject().put("predictions", done.result().predictions()));
+          } else {
+            ErrorReplies.send(exchange, (RequestFailure) done.cause());
+          }
+        });
   }
 
   private static List<Map<String, Double>> instances(JsonObject body) {

@@ -8,11 +8,8 @@ import io.inferencegateway.metrics.ModelMetrics;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +26,7 @@ public final class ModelRuntime {
   private final ModelConfig config;
   private final long stuckAfterMillis;
   private final ModelMetrics metrics;
-  private final Map<Long, Long> runningSince = new ConcurrentHashMap<>();
-  private final AtomicLong runIds = new AtomicLong();
+  private final RunningRuns running = new RunningRuns();
   private volatile Loaded loaded;
   private volatile String loadError;
   private volatile double loadSeconds = Double.NaN;
@@ -229,7 +225,7 @@ public final class ModelRuntime {
     Loaded model = loaded;
     return new ModelStatus(state, config.version(), error, Optional.ofNullable(model)
         .map(done -> new ModelStatus.Loaded(done.onnx().signature(), done.loadMillis(),
-            done.loadedAt(), runningSince.size())));
+            done.loadedAt(), running.count())));
   }
 
   private Loaded ready() {
@@ -246,18 +242,19 @@ public final class ModelRuntime {
    * measured, with each request's wait.
    */
   private <R> R tracked(List<? extends ModelRequest> requests, Supplier<R> run) {
-    long id = runIds.incrementAndGet();
     long start = System.nanoTime();
-    runningSince.put(id, start);
+    RunningRuns.Slot slot = running.started(start);
     try {
       R result = run.get();
       long took = System.nanoTime() - start;
       metrics.ran(took, requests.size());
       learn(took, requests);
-      requests.forEach(request -> metrics.waited(start - request.arrivalNanos()));
+      for (ModelRequest request : requests) {
+        metrics.waited(start - request.arrivalNanos());
+      }
       return result;
     } finally {
-      runningSince.remove(id);
+      slot.ended();
     }
   }
 
@@ -296,12 +293,7 @@ public final class ModelRuntime {
   }
 
   private long longestRunMillis() {
-    long now = System.nanoTime();
-    long longest = 0;
-    for (long since : runningSince.values()) {
-      longest = Math.max(longest, now - since);
-    }
-    return longest / 1_000_000;
+    return running.longestNanos(System.nanoTime()) / 1_000_000;
   }
 
   private static TensorSpec single(String what, List<TensorSpec> tensors) {
