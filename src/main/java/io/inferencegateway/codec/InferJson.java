@@ -6,21 +6,19 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.inferencegateway.model.DataType;
 import io.inferencegateway.model.Tensor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The Open Inference Protocol's infer bodies, read and written with Jackson's streaming parser and
@@ -42,6 +40,7 @@ public final class InferJson {
       .build();
   /** Only the small {@code parameters} object is read as a tree. */
   private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
+  private static final List<String> FIELDS = List.of("id", "inputs", "outputs", "parameters");
 
   /** What an infer body asks for; {@code id} and {@code parameters} are null when absent. */
   public record InferBody(String id, List<Tensor> inputs, List<RequestedOutput> outputs,
@@ -88,9 +87,10 @@ public final class InferJson {
    */
   public static InferReply write(String model, String version, String id, List<Tensor> outputs,
       boolean[] binary) {
-    ByteArrayBuilder bytes = new ByteArrayBuilder(256);
-    List<byte[]> encoded = new ArrayList<>(0);
-    try (JsonGenerator out = FACTORY.createGenerator(bytes)) {
+    // Jackson writes into the answer's own buffer: no copy of the JSON in between.
+    Buffer body = Buffer.buffer(256);
+    List<byte[]> encoded = null;
+    try (JsonGenerator out = FACTORY.createGenerator(new BufferOutput(body))) {
       out.writeStartObject();
       out.writeStringField("model_name", model);
       out.writeStringField("model_version", version);
@@ -100,6 +100,7 @@ public final class InferJson {
         byte[] data = binary[i] ? BinaryTensors.encode(outputs.get(i)) : null;
         tensor(out, outputs.get(i), data);
         if (data != null) {
+          encoded = encoded == null ? new ArrayList<>(outputs.size()) : encoded;
           encoded.add(data);
         }
       }
@@ -108,14 +109,32 @@ public final class InferJson {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    if (encoded.isEmpty()) {
-      return new InferReply(Buffer.buffer(bytes.toByteArray()), -1);
+    if (encoded == null) {
+      return new InferReply(body, -1);
     }
-    int jsonLength = bytes.size();
-    Buffer body = Buffer.buffer(jsonLength + encoded.stream().mapToInt(data -> data.length).sum())
-        .appendBytes(bytes.toByteArray());
+    int jsonLength = body.length();
     encoded.forEach(body::appendBytes);
     return new InferReply(body, jsonLength);
+  }
+
+  /** An output stream that appends to a buffer. */
+  private static final class BufferOutput extends OutputStream {
+
+    private final Buffer buffer;
+
+    BufferOutput(Buffer buffer) {
+      this.buffer = buffer;
+    }
+
+    @Override
+    public void write(int b) {
+      buffer.appendByte((byte) b);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) {
+      buffer.appendBytes(bytes, offset, length);
+    }
   }
 
   /** Each element of data takes a digit and a comma at least: a bound on what a body holds. */
@@ -128,10 +147,15 @@ public final class InferJson {
     List<Tensor> inputs = null;
     List<RequestedOutput> outputs = List.of();
     JsonObject parameters = null;
-    Set<String> seen = new HashSet<>();
+    // The fields read below, as bits: one given twice is left to the tree reader.
+    int seen = 0;
     for (String key = parser.nextFieldName(); key != null; key = parser.nextFieldName()) {
-      if (!seen.add(key)) {
-        return null;
+      int field = FIELDS.indexOf(key);
+      if (field >= 0) {
+        if ((seen & 1 << field) != 0) {
+          return null;
+        }
+        seen |= 1 << field;
       }
       JsonToken value = parser.nextToken();
       switch (key) {
@@ -172,10 +196,9 @@ public final class InferJson {
       return null;
     }
     List<Tensor> inputs = new ArrayList<>(2);
-    Set<String> names = new HashSet<>();
     while (parser.nextToken() == JsonToken.START_OBJECT) {
       Tensor input = input(parser, maxElements, binary);
-      if (input == null || !names.add(input.name())) {
+      if (input == null || named(inputs, input.name())) {
         return null;
       }
       inputs.add(input);
@@ -276,7 +299,6 @@ public final class InferJson {
       return null;
     }
     List<RequestedOutput> outputs = new ArrayList<>(2);
-    Set<String> names = new HashSet<>();
     while (parser.nextToken() == JsonToken.START_OBJECT) {
       String name = null;
       JsonObject parameters = null;
@@ -296,12 +318,31 @@ public final class InferJson {
           parser.skipChildren();
         }
       }
-      if (name == null || !names.add(name)) {
+      if (name == null || asked(outputs, name)) {
         return null;
       }
       outputs.add(RequestedOutput.of(name, parameters, name));
     }
     return parser.currentToken() == JsonToken.END_ARRAY ? outputs : null;
+  }
+
+  /** Whether an input of that name is in the list: a scan, since requests have few inputs. */
+  private static boolean named(List<Tensor> inputs, String name) {
+    for (Tensor input : inputs) {
+      if (input.name().equals(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean asked(List<RequestedOutput> outputs, String name) {
+    for (RequestedOutput output : outputs) {
+      if (output.name().equals(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** An output, with its data or, when it goes in binary, the size of its encoding. */

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -94,12 +93,10 @@ public final class OnnxModel implements AutoCloseable {
   /** Refuses a request that does not fit the model's signature, naming what is wrong. */
   public void check(InferRequest request) {
     requestedOutputs(request.outputs());
-    Set<String> given = new HashSet<>();
     for (Tensor input : request.inputs()) {
       check(input);
-      given.add(input.name());
     }
-    requireAllInputs(given);
+    requireAllInputs(request.inputs());
   }
 
   /** Runs a request that passed {@link #check} and copies the outputs out. */
@@ -226,10 +223,20 @@ public final class OnnxModel implements AutoCloseable {
     }
   }
 
-  private void requireAllInputs(Set<String> given) {
-    List<String> missing =
-        inputs.keySet().stream().filter(name -> !given.contains(name)).toList();
-    if (!missing.isEmpty()) {
+  /** A scan of the request for each input, without a set: models have few inputs. */
+  private void requireAllInputs(List<Tensor> given) {
+    List<String> missing = null;
+    for (String name : inputs.keySet()) {
+      boolean found = false;
+      for (Tensor input : given) {
+        found |= input.name().equals(name);
+      }
+      if (!found) {
+        missing = missing == null ? new ArrayList<>(1) : missing;
+        missing.add(name);
+      }
+    }
+    if (missing != null) {
       throw badRequest("missing input " + String.join(", ", missing));
     }
   }
