@@ -42,7 +42,7 @@ final class Connections {
   private final int maxConnections;
 
   /** What a connection owes, as deadlines in {@link System#nanoTime()}'s terms. */
-  static final class Open {
+  private static final class Open {
     int inFlight;
     /** When the connection closes unless a request starts; none while requests are in flight. */
     long idleDeadline;
@@ -95,7 +95,6 @@ final class Connections {
   boolean started(Exchange exchange) {
     HttpServerRequest request = exchange.request;
     Open state = open.get(request.connection());
-    exchange.connection = state;
     if (state != null && state.refused) {
       // An overload that a retry on a fresh connection may get past.
       exchange.response.putHeader(HttpHeaders.CONNECTION, CLOSE)
@@ -123,11 +122,12 @@ final class Connections {
 
   /** The request's answer has gone, or its connection has closed. */
   void ended(Exchange exchange) {
-    Open state = exchange.connection;
+    HttpConnection connection = exchange.request.connection();
+    // None when the connection has closed: nothing is owed any more.
+    Open state = open.get(connection);
     if (state == null) {
       return;
     }
-    HttpConnection connection = exchange.request.connection();
     if (state.refused) {
       connection.close();
       return;
@@ -135,7 +135,7 @@ final class Connections {
     if (state.receiving == exchange) {
       state.receiving = null;
     }
-    if (--state.inFlight == 0 && open.containsKey(connection)) {
+    if (--state.inFlight == 0) {
       idleFor(state, idleTimeoutMs);
     }
   }

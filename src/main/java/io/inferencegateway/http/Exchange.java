@@ -22,8 +22,6 @@ final class Exchange {
   final String id;
   /** When its headers arrived, in {@link System#nanoTime()}'s terms. */
   final long arrivalNanos;
-  /** What the request owes its connection; null for a connection opened before tracking. */
-  Connections.Open connection;
   /** The inference route that serves it; null when the router does. */
   InferencePath path;
   /** The router's context for the request, when the router serves it. */
