@@ -11,7 +11,7 @@ import io.vertx.ext.web.RoutingContext;
  * accounting, its id, and once its answer has gone its meters and access-log line. Inference
  * requests go straight to {@link Admission}; every other request goes through the router. The
  * inference routes skip the router because, on a small model, its routing context, handler chain
- * and body handler cost more than a tenth of the CPU of the whole request.
+ * and body handler cost about a tenth of the CPU of the whole request.
  */
 final class DataPort implements Handler<HttpServerRequest> {
 
