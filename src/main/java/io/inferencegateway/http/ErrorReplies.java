@@ -41,8 +41,12 @@ final class ErrorReplies {
   /** The router's failure nobody foresaw; it may have failed before any route. */
   static void unforeseen(RoutingContext ctx) {
     Exchange exchange = Exchange.of(ctx);
-    LOG.error("Request {} failed: {} {}", exchange == null ? "-" : exchange.id,
-        ctx.request().method(), ctx.request().path(), ctx.failure());
+    if (exchange != null) {
+      unforeseen(exchange, ctx.failure());
+      return;
+    }
+    LOG.error("Request failed: {} {}", ctx.request().method(), ctx.request().path(),
+        ctx.failure());
     send(ctx, RequestFailure.unforeseen());
   }
 
