@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -82,8 +83,11 @@ class MetricsTest {
   @Test
   void scrapeIsValidPrometheusTextAndOurMetersDrawNoLintComplaint(VertxTestContext ctx) {
     assumeTrue(promtoolAvailable(), "promtool (Debian package prometheus) is not installed");
+    double before = httpRequests("/v2/models/:name/infer", "POST", "200");
     post(gateway, "/v2/models/iris-classifier/infer", fp32Request(new float[1][4]))
-        .compose(done -> gateway.management().get("/metrics").send())
+        .compose(done -> settled(
+            () -> httpRequests("/v2/models/:name/infer", "POST", "200") > before))
+        .compose(settled -> gateway.management().get("/metrics").send())
         .compose(response -> {
           String text = response.bodyAsString();
           return gateway.vertx().executeBlocking(() -> promtool(text)).map(complaints -> {
@@ -110,8 +114,11 @@ class MetricsTest {
 
   @Test
   void httpMetricsAreLabelledByRouteNeverByRawPath(VertxTestContext ctx) {
+    double before = httpRequests("/v2/models/:name/infer", "POST", "404");
     post(gateway, "/v2/models/no-such-model-4711/infer", fp32Request(new float[1][4]))
-        .compose(done -> gateway.management().get("/metrics").send())
+        .compose(done -> settled(
+            () -> httpRequests("/v2/models/:name/infer", "POST", "404") > before))
+        .compose(settled -> gateway.management().get("/metrics").send())
         .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
           String text = response.bodyAsString();
           assertThat(text).doesNotContain("no-such-model-4711")
@@ -134,7 +141,11 @@ class MetricsTest {
             post(gateway, "/v2/models/mlp/versions/1/infer", fp32Request(new float[1][16])),
             post(gateway, "/v2/models/nobody/infer", fp32Request(new float[1][16])),
             gateway.client().get("/no/such/route").send()))
-        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+        .compose(all -> settled(() -> httpRequests(infer, "POST", "200") - okBefore >= 2
+            && httpRequests(versioned, "POST", "200") - versionedBefore >= 1
+            && httpRequests(infer, "POST", "404") - unknownBefore >= 1
+            && httpRequests("", "GET", "404") - unmatchedBefore >= 1))
+        .onComplete(ctx.succeeding(settled -> ctx.verify(() -> {
           assertThat(httpRequests(infer, "POST", "200") - okBefore).isEqualTo(2);
           assertThat(httpRequests(versioned, "POST", "200") - versionedBefore).isEqualTo(1);
           assertThat(httpRequests(infer, "POST", "404") - unknownBefore).isEqualTo(1);
@@ -161,6 +172,20 @@ class MetricsTest {
               .as("the response id falls back to the request id").isEqualTo(id);
           ctx.completeNow();
         })));
+  }
+
+  /**
+   * Completes once {@code moved} holds, or after five seconds: the HTTP meters count an answer
+   * once it has gone, which its client may see a moment before they move.
+   */
+  private static Future<Void> settled(BooleanSupplier moved) {
+    return gateway.vertx().executeBlocking(() -> {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (!moved.getAsBoolean() && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      return null;
+    });
   }
 
   private static double httpRequests(String route, String method, String code) {
