@@ -38,19 +38,24 @@ public final class Main {
     }
     Vertx control = Gateway.controlPlane();
     Path file = Path.of(System.getenv().getOrDefault("GATEWAY_CONFIG", DEFAULT_CONFIG));
+    Future<GatewayConfig> reading = ConfigReader.read(control, file);
+    // The meters need no configuration: made on this thread while the control plane's threads
+    // read it, off the start's critical path.
+    GatewayMetrics metrics = new GatewayMetrics();
     GatewayConfig config;
     try {
-      // Read on this thread, so that the data plane's Vert.x is made outside any context.
-      config = ConfigReader.read(control, file).await();
+      // Awaited on this thread, so that the data plane's Vert.x is made outside any context.
+      config = reading.await();
     } catch (Throwable failure) {
       exit(control, 2, "invalid configuration: " + (failure instanceof ConfigException
           ? failure.getMessage() : "cannot be read: " + failure));
       return;
     }
-    start(control, config, file.toAbsolutePath().getParent());
+    start(control, config, file.toAbsolutePath().getParent(), metrics);
   }
 
-  private static void start(Vertx control, GatewayConfig config, Path folder) {
+  private static void start(Vertx control, GatewayConfig config, Path folder,
+      GatewayMetrics metrics) {
     ClusterRole role = config.cluster().role();
     if (role.runsModels()) {
       // While the rest starts; a failure shows again, with its cause, as each model loads.
@@ -60,7 +65,6 @@ public final class Main {
       });
     }
     AtomicBoolean stopping = new AtomicBoolean();
-    GatewayMetrics metrics = new GatewayMetrics();
     Future<ClusterNode> cluster = role.clustered()
         ? ClusterNode.join(config.cluster(), metrics) : Future.succeededFuture();
     Future<Vertx> data = cluster.map(node -> node == null ? metrics.createVertx() : node.vertx());
