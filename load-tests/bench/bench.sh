@@ -9,7 +9,8 @@
 # iris-classifier (4 -> 3), mlp-64-256 (64-256-256-10) and mlp-256-1024 (256-1024-1024-10), each
 # with a batch-1 and a batch-8 OIP body. Then, one at a time:
 # 1. OrtBench: ONNX Runtime in-process with the gateway's default session options, batches of 1
-#    and 8 rows, 1 and 2 threads;
+#    and 8 rows, 1 and 2 threads; alone, then with the least JSON work around each call (read the
+#    input from the infer body, write the answer: LeanJson.java);
 # 2. the gateway jar serving the three models with batching on, 3. a fresh one with batching off;
 # 4. EchoServer, a minimal Vert.x server answering a fixed small JSON: the HTTP ceiling;
 # 5. the lean peer (peer/server.js): a hand-written OIP server on fastify and onnxruntime-node, one
@@ -28,7 +29,7 @@
 #   WARMUP=10          seconds of unrecorded wrk load (16 connections) per model and batch before
 #                      a server's measured runs (24 in all)
 #   CONNECTIONS="1 16 64"
-#   ORT_WARMUP=2 ORT_DURATION=5   seconds per OrtBench configuration (12 configurations)
+#   ORT_WARMUP=2 ORT_DURATION=5   seconds per OrtBench configuration (24 configurations)
 #   GATEWAY_JAVA_OPTS="-Xmx128m -XX:+UseSerialGC"   JVM options of the gateway and the echo server
 #   OUT_DIR            default load-tests/target/bench/<timestamp>
 set -euo pipefail
@@ -180,7 +181,8 @@ for model in "${MODELS[@]}"; do
     || { cat "$OUT_DIR/ort-$model.err" >&2; die "OrtBench failed for $model"; }
   grep '^ORT ' "$OUT_DIR/ort-$model.txt" | awk '{
       for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-      printf "ort-%s\t%s\t%s\t-\t%.1f\t%d\t%d\t-\t-\t%.2f\t%d\n", f["threads"], f["model"], f["batch"],
+      printf "%s-%s\t%s\t%s\t-\t%.1f\t%d\t%d\t-\t-\t%.2f\t%d\n", f["codec"] == "json" ? "ortjson" : "ort",
+        f["threads"], f["model"], f["batch"],
         f["calls_per_s"], f["p50_us"], f["p99_us"], f["cpu_us_per_call"], f["rss_kib"]
     }' >>"$RESULTS"
 done
@@ -278,24 +280,28 @@ stop_pid "$SERVER_PID"
       if ($1 == "gateway-off") { off_rps[key] = $5; off_p99[key] = $7 }
       if ($1 == "peer") { peer_rps[key] = $5; peer_p99[key] = $7 }
       if ($1 == "ort-1") ort_cpu[$2, $3] = $10
+      if ($1 == "ortjson-1") ortjson_cpu[$2, $3] = $10
       if ($1 ~ /^gateway/ && $11 > max_rss[$1]) max_rss[$1] = $11 }
     function ratio(a, b) { return b > 0 ? sprintf("%.2f", a / b) : "-" }
     END {
       label["gateway-on"] = "gateway, batching on"; label["gateway-off"] = "gateway, batching off"
       label["echo"] = "echo (HTTP ceiling)"; label["ort-1"] = "ONNX Runtime, 1 thread"
       label["ort-2"] = "ONNX Runtime, 2 threads"; label["peer"] = "lean peer (node)"
-      print "| server                  | model           | batch | conns |    req/s | p50 µs | p99 µs | non-2xx | CPU µs/req | RSS MiB | CPU ÷ (echo+ORT) | req/s ÷ echo | req/s ÷ off | p99 ÷ off | req/s ÷ peer | p99 ÷ peer |"
-      print "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
-      split("gateway-on gateway-off peer echo ort-1 ort-2", order, " ")
-      for (o = 1; o <= 6; o++) for (r = 1; r <= n; r++) {
+      label["ortjson-1"] = "ORT + JSON, 1 thread"; label["ortjson-2"] = "ORT + JSON, 2 threads"
+      print "| server                  | model           | batch | conns |    req/s | p50 µs | p99 µs | non-2xx | CPU µs/req | RSS MiB | CPU ÷ (echo+ORT) | CPU ÷ (echo+ORT+JSON) | req/s ÷ echo | req/s ÷ off | p99 ÷ off | req/s ÷ peer | p99 ÷ peer |"
+      print "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+      split("gateway-on gateway-off peer echo ort-1 ort-2 ortjson-1 ortjson-2", order, " ")
+      for (o = 1; o <= 8; o++) for (r = 1; r <= n; r++) {
         if (cell[r, 1] != order[o]) continue
         key = cell[r, 2] SUBSEP cell[r, 3] SUBSEP cell[r, 4]
         rps = cell[r, 5]; p99 = cell[r, 7]; cpu = cell[r, 10]
         bad = cell[r, 8] (cell[r, 9] > 0 ? " +" cell[r, 9] " sock err" : "")
-        vs_parts = vs_echo = vs_off_rps = vs_off_p99 = vs_peer_rps = vs_peer_p99 = "-"
+        vs_parts = vs_json = vs_echo = vs_off_rps = vs_off_p99 = vs_peer_rps = vs_peer_p99 = "-"
         if (order[o] ~ /^gateway/) {
           if ((key in echo_cpu) && ((cell[r, 2], cell[r, 3]) in ort_cpu))
             vs_parts = ratio(cpu, echo_cpu[key] + ort_cpu[cell[r, 2], cell[r, 3]])
+          if ((key in echo_cpu) && ((cell[r, 2], cell[r, 3]) in ortjson_cpu))
+            vs_json = ratio(cpu, echo_cpu[key] + ortjson_cpu[cell[r, 2], cell[r, 3]])
           if (key in echo_rps) vs_echo = ratio(rps, echo_rps[key])
           if (key in peer_rps) {
             vs_peer_rps = ratio(rps, peer_rps[key]); vs_peer_p99 = ratio(p99, peer_p99[key])
@@ -304,21 +310,26 @@ stop_pid "$SERVER_PID"
         if (order[o] == "gateway-on" && (key in off_rps)) {
           vs_off_rps = ratio(rps, off_rps[key]); vs_off_p99 = ratio(p99, off_p99[key])
         }
-        printf "| %-23s | %-15s | %5s | %5s | %8.0f | %6d | %6d | %7s | %10.1f | %7.0f | %16s | %12s | %11s | %9s | %12s | %10s |\n",
+        printf "| %-23s | %-15s | %5s | %5s | %8.0f | %6d | %6d | %7s | %10.1f | %7.0f | %16s | %21s | %12s | %11s | %9s | %12s | %10s |\n",
           label[order[o]], cell[r, 2], cell[r, 3], cell[r, 4], rps, cell[r, 6], p99, bad, cpu,
-          cell[r, 11] / 1024, vs_parts, vs_echo, vs_off_rps, vs_off_p99, vs_peer_rps, vs_peer_p99
+          cell[r, 11] / 1024, vs_parts, vs_json, vs_echo, vs_off_rps, vs_off_p99, vs_peer_rps,
+          vs_peer_p99
       }
       printf "\nGateway VmRSS, highest at the end of a run: %.0f MiB with batching on, %.0f MiB off;" \
         " peak (VmHWM) %.0f and %.0f MiB.\n\n", max_rss["gateway-on"] / 1024,
         max_rss["gateway-off"] / 1024, hwm_on / 1024, hwm_off / 1024
       print "- batch: rows per request (ONNX Runtime: per call); conns: wrk connections."
       print "- CPU µs/req: utime + stime of the server process over the run over its requests;"
-      print "  ONNX Runtime rows: CPU of the OrtBench process per call. RSS MiB: VmRSS at the end of"
-      print "  the run (ONNX Runtime rows: the OrtBench JVM)."
+      print "  ONNX Runtime (ORT) rows: CPU of the OrtBench process per call. RSS MiB: VmRSS at the end"
+      print "  of the run (ORT rows: the OrtBench JVM)."
+      print "- ORT + JSON rows: each call also reads its input from the same infer body and writes the"
+      print "  answer, with the least Jackson streaming code (LeanJson.java)."
       print "- CPU ÷ (echo+ORT): gateway CPU per request over the echo server'"'"'s at the same model, batch"
       print "  and connections plus ONNX Runtime'"'"'s per call (1 thread, same batch): 1.00 would mean the"
       print "  gateway costs nothing beyond reading and answering HTTP and running the model; below 1"
       print "  when batching runs several requests in one call."
+      print "- CPU ÷ (echo+ORT+JSON): the same with the ORT + JSON row (1 thread) in place of ORT'"'"'s:"
+      print "  1.00 would mean the gateway costs nothing beyond HTTP, the least JSON work and the run."
       print "- req/s ÷ echo: over the echo server'"'"'s at the same model, batch and connections."
       print "- req/s ÷ off, p99 ÷ off: batching on over batching off at the same model, batch and connections."
       print "- req/s ÷ peer, p99 ÷ peer: over the lean peer'"'"'s at the same model, batch and connections;"

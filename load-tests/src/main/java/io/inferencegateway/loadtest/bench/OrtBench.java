@@ -22,15 +22,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * all graph optimisations, no spinning), and per call the work the gateway does around
  * {@code OrtSession.run}: copy a float array into the thread's input tensor, run into the
  * thread's output tensor (both made once, over native buffers, as the gateway keeps them between
- * runs of one shape), copy the output out into a new float array.
+ * runs of one shape), copy the output out into a new float array. Then the same with the JSON
+ * floor around it: each call first reads its input from the infer body the payload generator
+ * writes for the same numbers, and at the end writes the output as an answer ({@link LeanJson}).
  *
- * <p>For each batch size and thread count: {@code threads} threads call {@code run} in a loop on
- * one shared session (as the gateway's worker instances share one), first for {@code warmup}
- * seconds unrecorded, then for {@code duration} seconds recording every call's latency and the CPU
- * time this process used. Prints one line per configuration, ending with this process's resident
- * memory (Linux):
- * {@code ORT model=mlp batch=1 threads=2 calls=... calls_per_s=... p50_us=... p99_us=...
- * cpu_us_per_call=... rss_kib=<VmRSS, or -1>}
+ * <p>For each batch size, codec (none, then JSON) and thread count: {@code threads} threads call
+ * {@code run} in a loop on one shared session (as the gateway's worker instances share one),
+ * first for {@code warmup} seconds unrecorded, then for {@code duration} seconds recording every
+ * call's latency and the CPU time this process used. Prints one line per configuration, ending
+ * with this process's resident memory (Linux):
+ * {@code ORT model=mlp batch=1 codec=none threads=2 calls=... calls_per_s=... p50_us=...
+ * p99_us=... cpu_us_per_call=... rss_kib=<VmRSS, or -1>}
  *
  * <p>Usage: {@code OrtBench <name> <model.onnx> <batches, e.g. 1,8,64> <threads, e.g. 1,2>
  * <warmup s> <duration s>}
@@ -78,15 +80,18 @@ public final class OrtBench {
             outShape[i] = batch;
           }
         }
-        Call call = new Call(env, session, input.getKey(), output.getKey(),
-            BenchInputs.floats(name, count), shape, outShape);
-        for (int threads : threadCounts) {
-          Result result = measure(call, threads, warmup, duration);
-          System.out.printf("ORT model=%s batch=%d threads=%d calls=%d calls_per_s=%.1f"
-                  + " p50_us=%d p99_us=%d cpu_us_per_call=%.2f rss_kib=%d%n",
-              name, batch, threads, result.calls(), result.callsPerSecond(),
-              result.percentileMicros(50), result.percentileMicros(99),
-              result.cpuMicrosPerCall(), residentKib());
+        byte[] body = LeanJson.body(input.getKey(), shape, BenchInputs.values(name, count));
+        for (boolean json : new boolean[] {false, true}) {
+          Call call = new Call(env, session, name, input.getKey(), output.getKey(),
+              BenchInputs.floats(name, count), shape, outShape, json ? body : null);
+          for (int threads : threadCounts) {
+            Result result = measure(call, threads, warmup, duration);
+            System.out.printf("ORT model=%s batch=%d codec=%s threads=%d calls=%d"
+                    + " calls_per_s=%.1f p50_us=%d p99_us=%d cpu_us_per_call=%.2f rss_kib=%d%n",
+                name, batch, json ? "json" : "none", threads, result.calls(),
+                result.callsPerSecond(), result.percentileMicros(50),
+                result.percentileMicros(99), result.cpuMicrosPerCall(), residentKib());
+          }
         }
       }
     }
@@ -200,9 +205,12 @@ public final class OrtBench {
     }
   }
 
-  /** One model, batch and body: what each thread runs. */
-  private record Call(OrtEnvironment env, OrtSession session, String input, String output,
-      float[] data, long[] shape, long[] outShape) {
+  /**
+   * One model, batch and body: what each thread runs. With a {@code body}, each call also reads
+   * its input from that JSON and writes its output as a JSON answer ({@link LeanJson}).
+   */
+  private record Call(OrtEnvironment env, OrtSession session, String model, String input,
+      String output, float[] data, long[] shape, long[] outShape, byte[] body) {
 
     /** A thread's input and output tensors, made once over native buffers. */
     Tensors tensors() throws OrtException {
@@ -222,22 +230,29 @@ public final class OrtBench {
       private final Map<String, OnnxTensor> outputs;
       private final FloatBuffer in;
       private final FloatBuffer out;
+      private final LeanJson json;
+      private final float[] read;
 
       Tensors(OnnxTensor inTensor, FloatBuffer in, OnnxTensor outTensor, FloatBuffer out) {
         this.feeds = Map.of(input, inTensor);
         this.outputs = Map.of(output, outTensor);
         this.in = in;
         this.out = out;
+        this.json = body == null ? null : new LeanJson(model, output, outShape);
+        this.read = body == null ? data : new float[data.length];
       }
 
       void run() throws OrtException {
+        if (json != null) {
+          json.read(body, read);
+        }
         in.clear();
-        in.put(data);
+        in.put(read);
         session.run(feeds, outputs).close();
         float[] copy = new float[out.capacity()];
         out.clear();
         out.get(copy);
-        if (copy.length == 0) {
+        if (copy.length == 0 || json != null && json.write(copy) == 0) {
           throw new IllegalStateException("empty output");
         }
       }
