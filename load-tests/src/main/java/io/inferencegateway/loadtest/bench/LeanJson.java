@@ -42,11 +42,7 @@ final class LeanJson {
     try (JsonGenerator out = FACTORY.createGenerator(body)) {
       out.writeStartObject();
       out.writeArrayFieldStart("inputs");
-      out.writeStartObject();
-      out.writeStringField("name", input);
-      out.writeStringField("datatype", "FP32");
-      out.writeFieldName("shape");
-      out.writeArray(shape, 0, shape.length);
+      tensorHead(out, input, shape);
       out.writeFieldName("data");
       out.writeArray(values, 0, values.length);
       out.writeEndObject();
@@ -87,11 +83,7 @@ final class LeanJson {
       out.writeStringField("model_version", "1");
       out.writeStringField("id", "1");
       out.writeArrayFieldStart("outputs");
-      out.writeStartObject();
-      out.writeStringField("name", output);
-      out.writeStringField("datatype", "FP32");
-      out.writeFieldName("shape");
-      out.writeArray(outShape, 0, outShape.length);
+      tensorHead(out, output, outShape);
       out.writeArrayFieldStart("data");
       for (float value : values) {
         out.writeNumber(value);
@@ -104,5 +96,14 @@ final class LeanJson {
       throw new UncheckedIOException(e);
     }
     return answer.size();
+  }
+
+  /** Opens an FP32 tensor's object and writes all but its data. */
+  private static void tensorHead(JsonGenerator out, String name, long[] shape) throws IOException {
+    out.writeStartObject();
+    out.writeStringField("name", name);
+    out.writeStringField("datatype", "FP32");
+    out.writeFieldName("shape");
+    out.writeArray(shape, 0, shape.length);
   }
 }
