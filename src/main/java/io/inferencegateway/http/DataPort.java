@@ -3,6 +3,7 @@ package io.inferencegateway.http;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -14,6 +15,9 @@ import io.vertx.ext.web.RoutingContext;
  * and body handler cost about a tenth of the CPU of the whole request.
  */
 final class DataPort implements Handler<HttpServerRequest> {
+
+  /** Why an HTTP/1.1 request without a usable {@code Host} is refused, as RFC 9112 requires. */
+  static final String NO_HOST = "an HTTP/1.1 request needs a valid Host header";
 
   private final Connections connections;
   private final AccessLog accessLog;
@@ -43,10 +47,22 @@ final class DataPort implements Handler<HttpServerRequest> {
       return;
     }
     try {
-      admission.handle(exchange);
+      if (lacksHost(request)) {
+        ErrorReplies.send(exchange, 400, NO_HOST);
+      } else {
+        admission.handle(exchange);
+      }
     } catch (RuntimeException e) {
       ErrorReplies.unforeseen(exchange, e);
     }
+  }
+
+  /**
+   * Whether an HTTP/1.1 request has no {@code Host} header or one that is not an authority; the
+   * router refuses such requests before any route, and the inference routes do the same.
+   */
+  static boolean lacksHost(HttpServerRequest request) {
+    return request.version() == HttpVersion.HTTP_1_1 && request.authority() == null;
   }
 
   /** The router's first handler: every request it serves starts here. */

@@ -115,7 +115,8 @@ public final class HttpVerticle extends VerticleBase {
     // A route without a path: it sees every request the router serves.
     router.route().handler(port::routed);
     oip.mount(router);
-    router.errorHandler(400, ctx -> ErrorReplies.send(ctx, 400, "bad request"));
+    router.errorHandler(400, ctx -> ErrorReplies.send(ctx, 400,
+        DataPort.lacksHost(ctx.request()) ? DataPort.NO_HOST : "bad request"));
     router.errorHandler(404, ctx -> ErrorReplies.send(ctx, 404, "no route for "
         + ctx.request().method() + " " + ctx.request().path()));
     // Every route the router serves is read with GET; inference routes take POST.

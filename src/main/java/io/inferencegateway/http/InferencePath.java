@@ -40,7 +40,7 @@ record InferencePath(String template, boolean predict, String name, String versi
         return segment(name, ':') ? new InferencePath(PREDICT, true, decode(name), null) : null;
       }
     } catch (IllegalArgumentException e) {
-      // A malformed %-escape: no route of ours, so the router answers 404.
+      // A malformed %-escape: no route of ours; the router answers 400.
     }
     return null;
   }

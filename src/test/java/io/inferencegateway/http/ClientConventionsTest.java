@@ -20,6 +20,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -136,6 +138,34 @@ class ClientConventionsTest {
       assertThat(status).isEqualTo(200);
     } finally {
       client.close();
+    }
+  }
+
+  /** RFC 9112: an HTTP/1.1 request must carry a valid Host; HTTP/1.0 need not. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "POST /v2/models/mlp/infer HTTP/1.1 | | 400",
+      "POST /v2/models/mlp/infer HTTP/1.1 | Host: not a host! | 400",
+      "GET /v2/health/ready HTTP/1.1 | | 400",
+      "POST /v2/models/mlp/infer HTTP/1.1 | Host: gateway.example:8080 | 200",
+      "POST /v2/models/mlp/infer HTTP/1.0 | | 200"})
+  void anHttp11RequestWithoutAValidHostIs400(String requestLine, String host, int status)
+      throws Exception {
+    byte[] body = mlpRequest(1).toBuffer().getBytes();
+    String head = requestLine + "\r\n" + (host == null ? "" : host + "\r\n")
+        + "Content-Type: application/json\r\nContent-Length: " + body.length
+        + "\r\nConnection: close\r\n\r\n";
+    try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().write(body);
+      String answer = new String(socket.getInputStream().readAllBytes(),
+          StandardCharsets.UTF_8);
+      assertThat(answer).as(answer).matches("(?s)HTTP/1\\.[01] " + status + " .*");
+      if (status == 400) {
+        assertThat(answer)
+            .endsWith("{\"error\":\"an HTTP/1.1 request needs a valid Host header\"}");
+      }
     }
   }
 
