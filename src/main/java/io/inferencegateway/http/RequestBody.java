@@ -89,8 +89,9 @@ final class RequestBody implements Handler<Buffer> {
       return;
     }
     refused = true;
-    then.accept(null, RequestFailure.badRequest("the request body could not be read: "
-        + failure.getMessage()));
+    // Netty's message for a malformed body names its own classes: say what was wrong instead.
+    then.accept(null, RequestFailure.badRequest(
+        "the request body could not be read: it is not well-formed HTTP"));
   }
 
   private static RequestFailure tooLarge(long limit) {
