@@ -259,23 +259,33 @@ public final class ModelRuntime {
   }
 
   /**
-   * How long an inference should take to run, from the runs so far: the average time per input
-   * element times its elements; 0 when nothing has been timed yet.
+   * How long an inference should take to run alone, from the runs so far: the average time per
+   * input element times its elements; 0 when nothing has been timed yet.
    */
   long expectedRunNanos(InferRequest request) {
     return picosPerElement * elements(request) / 1000;
   }
 
+  /**
+   * Learns from a run what a request costs alone. A batched run tells only that none of its
+   * requests would have taken longer alone: per element of a large model, a run of many rows costs
+   * a fraction of a run of one, and taking that fraction for a lone run's cost would send a
+   * long run to an event loop. So a batched run lowers the average, as far as that bound, and
+   * never raises it.
+   */
   private void learn(long tookNanos, List<? extends ModelRequest> requests) {
-    long elements = 0;
+    long largest = 0;
     for (ModelRequest request : requests) {
       if (!(request instanceof InferRequest infer)) {
         return;
       }
-      elements += elements(infer);
+      largest = Math.max(largest, elements(infer));
     }
-    long perElement = tookNanos * 1000 / Math.max(1, elements);
+    long perElement = tookNanos * 1000 / Math.max(1, largest);
     long average = picosPerElement;
+    if (requests.size() > 1 && average != 0 && perElement >= average) {
+      return;
+    }
     // A run the OS preempted can take a thousand times its usual time. One such run must not send
     // the next requests of a short model to the queue, so a run raises the average by at most an
     // eighth; a model that has really become slower raises it tenfold within twenty runs.

@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * deadline has passed, is dropped before it starts and never run. Work arriving wakes an idle
  * worker; a worker that finishes takes the next work itself. With batching on, a worker takes the
  * oldest request together with every queued request that can join it, up to the batch limit. A
- * short request from the HTTP front of this process runs at once on the event loop that took it,
- * as does one from the event bus when the model is idle.
+ * short request from the HTTP front of this process runs on the event loop that took it, as does
+ * one from the event bus when the model is idle: at once, or, with batching on, together with the
+ * other short requests that loop took from the same batch of ready connections.
  */
 public final class ModelScheduler {
 
@@ -61,6 +62,8 @@ public final class ModelScheduler {
   private final ArrayDeque<Worker> idle = new ArrayDeque<>();
   /** The cancellations of accepted requests from gateway nodes, by their cancel ids. */
   private final Map<String, Cancellation> remote = new ConcurrentHashMap<>();
+  /** Per event loop: the short requests it has taken in this turn and not yet run. */
+  private final ThreadLocal<List<Work>> gathered = ThreadLocal.withInitial(ArrayList::new);
   private final boolean inCluster;
   private int workers;
   private boolean delayTimerSet;
@@ -123,7 +126,11 @@ public final class ModelScheduler {
       }
     }
     if (inline) {
-      serve(work);
+      if (when == Inline.ALWAYS && runtime.maxBatchRows() > 1) {
+        gather(work);
+      } else {
+        serve(work);
+      }
       return;
     }
     request.cancellation().onCancel(() -> withdraw(work));
@@ -134,7 +141,7 @@ public final class ModelScheduler {
 
   /**
    * Whether to run a request here, on the event loop that accepted it, rather than hand it to a
-   * worker: when the request should take less than {@link #INLINE_NANOS}, the hand-off to a
+   * worker: when the request should take less than {@link #INLINE_NANOS} alone, the hand-off to a
    * worker thread would cost more than the run. Holds the lock.
    */
   private boolean runsInline(ModelRequest request, Inline when) {
@@ -144,6 +151,66 @@ public final class ModelScheduler {
     }
     long expected = runtime.expectedRunNanos(infer);
     return expected > 0 && expected < INLINE_NANOS;
+  }
+
+  /**
+   * Keeps a short request until its event loop has read every request that was ready, then runs
+   * it with those it can join. Requests that arrive together on a loop are what is "already
+   * waiting" for a batch with no queue delay: joining them costs no wait, and one run of a small
+   * model for several requests costs little more than a run for one.
+   */
+  private void gather(Work work) {
+    List<Work> turn = gathered.get();
+    turn.add(work);
+    if (turn.size() == 1) {
+      // An event loop runs its tasks once it has handled the I/O it found ready.
+      Vertx.currentContext().runOnContext(readAll -> runGathered(turn));
+    }
+  }
+
+  private void runGathered(List<Work> turn) {
+    // Answering may start the next request of a connection, which joins the next turn.
+    List<Work> taken = new ArrayList<>(turn);
+    turn.clear();
+    List<Work> dropped = new ArrayList<>(0);
+    long now = System.nanoTime();
+    for (Iterator<Work> it = taken.iterator(); it.hasNext(); ) {
+      Work work = it.next();
+      if (isDead(work, now)) {
+        it.remove();
+        dropped.add(work);
+      }
+    }
+    dropped.forEach(this::expire);
+    while (!taken.isEmpty()) {
+      List<Work> batch = new ArrayList<>();
+      joinable(taken.get(0), taken, runtime.maxBatchRows(), batch);
+      taken.removeAll(batch);
+      if (batch.size() == 1) {
+        serve(batch.get(0));
+      } else {
+        serveBatch(batch);
+      }
+    }
+  }
+
+  /** One run for the batch; when it fails, each request runs alone, so only a culprit fails. */
+  void serveBatch(List<Work> batch) {
+    List<InferResult> results;
+    try {
+      results = runtime.serveBatch(batch.stream()
+          .map(work -> (InferRequest) work.request()).toList());
+    } catch (Throwable e) {
+      LOG.debug("Model {}: a batch of {} failed, running its requests one by one: {}",
+          model, batch.size(), e.getMessage());
+      batch.forEach(this::serve);
+      return;
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      // The place is free before the answer leaves: the client's next request may follow it.
+      done(batch.get(i));
+      batch.get(i).answer().send(results.get(i));
+    }
   }
 
   /** Runs one request and answers it; its place is free before the answer leaves. */
@@ -220,20 +287,10 @@ public final class ModelScheduler {
     if (rows < 1 || rows >= limit) {
       return List.of(queue.poll());
     }
-    InferRequest first = (InferRequest) head.request();
     List<Work> batch = new ArrayList<>();
-    for (Work work : queue) {
-      if (work == head || work.request() instanceof InferRequest other
-          && TensorBatch.compatible(first, other)) {
-        long more = work == head ? 0 : TensorBatch.rows((InferRequest) work.request());
-        if (more > 0 && rows + more > limit) {
-          continue;
-        }
-        rows += more;
-        batch.add(work);
-      }
-    }
-    long waitNanos = runtime.maxQueueDelayNanos() - (System.nanoTime() - first.arrivalNanos());
+    rows = joinable(head, queue, limit, batch);
+    long waitNanos = runtime.maxQueueDelayNanos()
+        - (System.nanoTime() - head.request().arrivalNanos());
     if (rows < limit && waitNanos > 0) {
       wakeLater(waitNanos);
       return null;
@@ -242,16 +299,42 @@ public final class ModelScheduler {
     return batch;
   }
 
+  /**
+   * Puts {@code head}, a batchable request, into {@code batch} with every one of
+   * {@code candidates} that can join it, in order, up to {@code limit} rows; returns the rows.
+   */
+  private static long joinable(Work head, Iterable<Work> candidates, int limit, List<Work> batch) {
+    InferRequest first = (InferRequest) head.request();
+    long rows = TensorBatch.rows(first);
+    batch.add(head);
+    for (Work work : candidates) {
+      if (work != head && work.request() instanceof InferRequest other
+          && TensorBatch.compatible(first, other)) {
+        long more = TensorBatch.rows(other);
+        if (more > 0 && rows + more <= limit) {
+          rows += more;
+          batch.add(work);
+        }
+      }
+    }
+    return rows;
+  }
+
   /** Moves cancelled and expired work out of the queue. Holds the lock. */
   private void dropDead(List<Work> dropped) {
     long now = System.nanoTime();
     for (Iterator<Work> it = queue.iterator(); it.hasNext(); ) {
       Work work = it.next();
-      if (work.request().cancellation().isCancelled() || now - work.request().deadlineNanos() > 0) {
+      if (isDead(work, now)) {
         it.remove();
         dropped.add(work);
       }
     }
+  }
+
+  /** Whether nobody waits for the work's answer any more, or its deadline has passed. */
+  private static boolean isDead(Work work, long now) {
+    return work.request().cancellation().isCancelled() || now - work.request().deadlineNanos() > 0;
   }
 
   /** Holds the lock. */

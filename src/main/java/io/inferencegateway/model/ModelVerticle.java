@@ -4,8 +4,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A worker instance of one model: loads the model (once, whichever instance comes first), then
@@ -13,8 +11,6 @@ import org.slf4j.LoggerFactory;
  * instances share the model's {@link ModelRuntime} and so its sessions.
  */
 public final class ModelVerticle extends VerticleBase implements ModelScheduler.Worker {
-
-  private static final Logger LOG = LoggerFactory.getLogger(ModelVerticle.class);
 
   private final ModelRuntime runtime;
   private final ModelScheduler scheduler;
@@ -52,27 +48,8 @@ public final class ModelVerticle extends VerticleBase implements ModelScheduler.
       if (work.size() == 1) {
         scheduler.serve(work.get(0));
       } else {
-        serveBatch(work);
+        scheduler.serveBatch(work);
       }
-    }
-  }
-
-  /** One run for the batch; when it fails, each request runs alone, so only a culprit fails. */
-  private void serveBatch(List<ModelScheduler.Work> batch) {
-    List<InferResult> results;
-    try {
-      results = runtime.serveBatch(batch.stream()
-          .map(work -> (InferRequest) work.request()).toList());
-    } catch (Throwable e) {
-      LOG.debug("Model {}: a batch of {} failed, running its requests one by one: {}",
-          runtime.config().name(), batch.size(), e.getMessage());
-      batch.forEach(scheduler::serve);
-      return;
-    }
-    for (int i = 0; i < batch.size(); i++) {
-      // The place is free before the answer leaves: the client's next request may follow it.
-      scheduler.done(batch.get(i));
-      batch.get(i).answer().send(results.get(i));
     }
   }
 }
