@@ -30,11 +30,8 @@ public final class ModelRuntime {
   private volatile Loaded loaded;
   private volatile String loadError;
   private volatile double loadSeconds = Double.NaN;
-  /**
-   * A moving average of the run time per input element, in picoseconds (an element of a small
-   * model takes well under a nanosecond); 0 until a run has been timed.
-   */
-  private volatile long picosPerElement;
+  /** What a run costs, from the runs so far. */
+  private final RunCost runCost = new RunCost();
   private int users;
 
   private record Loaded(OnnxModel onnx, Optional<TribuoPredictor<?>> tribuo, boolean batching,
@@ -258,40 +255,20 @@ public final class ModelRuntime {
     }
   }
 
-  /**
-   * How long an inference should take to run alone, from the runs so far: the average time per
-   * input element times its elements; 0 when nothing has been timed yet.
-   */
+  /** How long an inference should take to run alone; 0 when nothing has been timed yet. */
   long expectedRunNanos(InferRequest request) {
-    return picosPerElement * elements(request) / 1000;
+    return runCost.expectedNanos(elements(request));
   }
 
-  /**
-   * Learns from a run what a request costs alone. A batched run tells only that none of its
-   * requests would have taken longer alone: per element of a large model, a run of many rows costs
-   * a fraction of a run of one, and taking that fraction for a lone run's cost would send a
-   * long run to an event loop. So a batched run lowers the average, as far as that bound, and
-   * never raises it.
-   */
   private void learn(long tookNanos, List<? extends ModelRequest> requests) {
-    long largest = 0;
+    long elements = 0;
     for (ModelRequest request : requests) {
       if (!(request instanceof InferRequest infer)) {
         return;
       }
-      largest = Math.max(largest, elements(infer));
+      elements += elements(infer);
     }
-    long perElement = tookNanos * 1000 / Math.max(1, largest);
-    long average = picosPerElement;
-    if (requests.size() > 1 && average != 0 && perElement >= average) {
-      return;
-    }
-    // A run the OS preempted can take a thousand times its usual time. One such run must not send
-    // the next requests of a short model to the queue, so a run raises the average by at most an
-    // eighth; a model that has really become slower raises it tenfold within twenty runs.
-    // Written by any worker without a lock: a lost update only slows the average down.
-    picosPerElement = average == 0 ? perElement
-        : average + (Math.min(perElement, 2 * average) - average) / 8;
+    runCost.ran(elements, tookNanos);
   }
 
   private static long elements(InferRequest request) {
