@@ -110,11 +110,12 @@ class GatheredRunsTest {
   }
 
   /**
-   * Per element, a run of many rows costs a fraction of a run of one; a lone request must not be
-   * expected to cost that fraction, or a long run would be taken on an event loop.
+   * A batched run is learned as one run of all its rows: after a single run of eight rows, a lone
+   * row is expected to take as long, not the eighth a per-row average would give, which for a
+   * large model would take a long run onto an event loop.
    */
   @Test
-  void aBatchedRunTellsOnlyThatNoneOfItsRequestsTakesLongerAlone() {
+  void aBatchedRunIsLearnedAsOneRunOfAllItsRows() {
     Random random = new Random(11);
     List<InferRequest> requests = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
