@@ -300,13 +300,17 @@ public final class ModelScheduler {
   }
 
   /**
-   * Puts {@code head}, a batchable request, into {@code batch} with every one of
-   * {@code candidates} that can join it, in order, up to {@code limit} rows; returns the rows.
+   * Puts {@code head}, an inference, into {@code batch} with every one of {@code candidates} that
+   * can join it, in order, up to {@code limit} rows; returns the rows. A head whose inputs share
+   * no first dimension, or that alone reaches the limit, runs alone.
    */
   private static long joinable(Work head, Iterable<Work> candidates, int limit, List<Work> batch) {
     InferRequest first = (InferRequest) head.request();
     long rows = TensorBatch.rows(first);
     batch.add(head);
+    if (rows < 1 || rows >= limit) {
+      return rows;
+    }
     for (Work work : candidates) {
       if (work != head && work.request() instanceof InferRequest other
           && TensorBatch.compatible(first, other)) {
