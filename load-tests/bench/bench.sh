@@ -7,15 +7,18 @@
 # Builds the gateway jar from this tree every time (mvn -DskipTests package) and the benchmark's
 # MLPs (mvn test-compile exec:java@bench-models, into target/bench-models). Models: the demo
 # iris-classifier (4 -> 3), mlp-64-256 (64-256-256-10) and mlp-256-1024 (256-1024-1024-10), each
-# with a batch-1 and a batch-8 OIP body. Then, one at a time:
+# with a batch-1 and a batch-8 OIP body. First:
 # 1. OrtBench: ONNX Runtime in-process with the gateway's default session options, batches of 1
 #    and 8 rows, 1 and 2 threads; alone, then with the least JSON work around each call (read the
-#    input from the infer body, write the answer: LeanJson.java);
-# 2. the gateway jar serving the three models with batching on, 3. a fresh one with batching off;
+#    input from the infer body, write the answer: LeanJson.java).
+# Then four servers, all started at once:
+# 2. the gateway jar serving the three models with batching on, 3. another with batching off;
 # 4. EchoServer, a minimal Vert.x server answering a fixed small JSON: the HTTP ceiling;
 # 5. the lean peer (peer/server.js): a hand-written OIP server on fastify and onnxruntime-node, one
 #    worker process per core, each session with 1 intra-op and 1 inter-op thread.
-# wrk warms every server up with each body, then posts each body at 1, 16 and 64 connections. Every
+# wrk warms every server up with each body, then posts each body at 1, 16 and 64 connections to
+# each server in turn, so that the four runs of a row are made within a minute of each other while
+# the machine's speed drifts; only the server under load does any work. Every
 # run records req/s, p50/p99, non-2xx answers, the server's CPU per request (utime + stime from
 # /proc/<pid>/stat, with its child processes for the peer) and its VmRSS at the end. One Markdown table goes to stdout and to
 # $OUT_DIR/results.md. Servers listen on free 127.0.0.1 ports and are stopped by PID when the
@@ -127,11 +130,12 @@ vm_kib() {
 }
 
 # run_wrk <server> <model> <batch> <connections> <seconds> [record]
-# Posts the model's batch body to SERVER_URL; with "record", appends wrk's figures, the server's
+# Posts the model's batch body to the server; with "record", appends wrk's figures, the server's
 # CPU per request over the run and its VmRSS at the end to results.tsv.
 run_wrk() {
   local server=$1 model=$2 batch=$3 conns=$4 secs=$5 record=${6:-}
   local threads=2 out ticks0 ticks1 line row
+  local SERVER_PID=${SERVER_PIDS[$server]} SERVER_URL=${SERVER_URLS[$server]}
   [ "$conns" -ge 2 ] || threads=1
   out="$OUT_DIR/wrk-$server-$model-b$batch-c$conns-${record:-warmup}.txt"
   ticks0=$(proc_ticks "$SERVER_PID")
@@ -155,21 +159,29 @@ run_wrk() {
   [ -z "$record" ] || echo "$row" >>"$RESULTS"
 }
 
-# measure <server>: warms SERVER_PID up with every body, then the recorded runs.
-measure() {
-  local server=$1 model batch conns
+# warm_up <server>: unrecorded load with every body, so that the recorded runs find it warm.
+warm_up() {
+  local model batch
   for model in "${MODELS[@]}"; do
     for batch in "${BATCHES[@]}"; do
-      run_wrk "$server" "$model" "$batch" 16 "$WARMUP"
+      run_wrk "$1" "$model" "$batch" 16 "$WARMUP"
     done
   done
-  for model in "${MODELS[@]}"; do
-    for batch in "${BATCHES[@]}"; do
-      for conns in $CONNECTIONS; do
-        run_wrk "$server" "$model" "$batch" "$conns" "$WRK_DURATION" record
-      done
-    done
-  done
+}
+
+# SERVERS[i] listens at SERVER_URLS[name] as process SERVER_PIDS[name].
+SERVERS=()
+declare -A SERVER_PIDS SERVER_URLS
+# started <name> <port> <pid> <readiness path> <seconds>: waits for a server just started.
+started() {
+  local name=$1 port=$2 pid=$3 ready=$4 limit=$5
+  PIDS+=("$pid")
+  SERVERS+=("$name")
+  SERVER_PIDS[$name]=$pid
+  SERVER_URLS[$name]="http://127.0.0.1:$port"
+  wait_http "http://127.0.0.1:$port$ready" "$pid" "$limit" \
+    || { tail -20 "$OUT_DIR/$name.log" >&2; die "$name did not become ready"; }
+  log "$name ready on 127.0.0.1:$port (PID $pid), VmRSS $(($(vm_kib VmRSS "$pid") / 1024)) MiB"
 }
 
 # --- 1. inference ceiling --------------------------------------------------------------------
@@ -187,7 +199,7 @@ for model in "${MODELS[@]}"; do
     }' >>"$RESULTS"
 done
 
-# --- 2, 3. the gateway, batching on then off -------------------------------------------------
+# --- 2-5. the servers, all started, then measured by turns ------------------------------------
 # gateway_config <true|false> <port>: the three models, listening on 127.0.0.1 only.
 gateway_config() {
   local enabled=$1 port=$2 model sep=""
@@ -200,51 +212,31 @@ gateway_config() {
   printf '\n  ]\n}\n'
 }
 
-declare -A GW_HWM
-step=2
 for batching in on off; do
   server=gateway-$batching
   port=$(free_port)
   gateway_config "$([ "$batching" = on ] && echo true || echo false)" "$port" >"$OUT_DIR/$server.json"
-  log "$step/5 gateway, batching $batching: java $GATEWAY_JAVA_OPTS -jar $GATEWAY_JAR on 127.0.0.1:$port"
+  log "$server: java $GATEWAY_JAVA_OPTS -jar $GATEWAY_JAR"
   # Without the caller's GATEWAY_* variables: they would override keys of the generated config.
   (cd "$OUT_DIR" && for name in $(compgen -e -X '!GATEWAY_*'); do unset "$name"; done \
     && exec env GATEWAY_CONFIG="$OUT_DIR/$server.json" GATEWAY_MANAGEMENT_HOST=127.0.0.1 \
       GATEWAY_MANAGEMENT_PORT=0 java "${JAVA_OPTS[@]}" -jar "$GATEWAY_JAR") \
     >"$OUT_DIR/$server.log" 2>&1 &
-  SERVER_PID=$!
-  PIDS+=("$SERVER_PID")
-  SERVER_URL="http://127.0.0.1:$port"
-  wait_http "$SERVER_URL/v2/health/ready" "$SERVER_PID" 120 \
-    || { tail -20 "$OUT_DIR/$server.log" >&2; die "the gateway did not become ready"; }
-  log "gateway ready (PID $SERVER_PID), VmRSS $(($(vm_kib VmRSS "$SERVER_PID") / 1024)) MiB"
-  if [ "$batching" = on ]; then
-    for model in "${MODELS[@]}"; do
-      for batch in "${BATCHES[@]}"; do
-        quietly "payload-$model-b$batch" java -cp "$CP" io.inferencegateway.loadtest.bench.PayloadGen \
-          "$SERVER_URL" "$model" "$batch" "$OUT_DIR/body-$model-b$batch.json"
-      done
-    done
-  fi
-  measure "$server"
-  GW_HWM[$batching]=$(vm_kib VmHWM "$SERVER_PID")
-  stop_pid "$SERVER_PID"
-  step=$((step + 1))
+  started "$server" "$port" $! /v2/health/ready 120
+done
+for model in "${MODELS[@]}"; do
+  for batch in "${BATCHES[@]}"; do
+    quietly "payload-$model-b$batch" java -cp "$CP" io.inferencegateway.loadtest.bench.PayloadGen \
+      "${SERVER_URLS[gateway-on]}" "$model" "$batch" "$OUT_DIR/body-$model-b$batch.json"
+  done
 done
 
-# --- 4. HTTP ceiling -------------------------------------------------------------------------
 port=$(free_port)
-log "4/5 HTTP ceiling: EchoServer on 127.0.0.1:$port"
+log "echo: EchoServer, the HTTP ceiling"
 java "${JAVA_OPTS[@]}" -cp "$CP" io.inferencegateway.loadtest.bench.EchoServer "$port" "$(nproc)" \
   >"$OUT_DIR/echo.log" 2>&1 &
-SERVER_PID=$!
-PIDS+=("$SERVER_PID")
-SERVER_URL="http://127.0.0.1:$port"
-wait_http "$SERVER_URL/" "$SERVER_PID" 60 || { cat "$OUT_DIR/echo.log" >&2; die "EchoServer did not start"; }
-measure echo
-stop_pid "$SERVER_PID"
+started echo "$port" $! / 60
 
-# --- 5. the lean peer ------------------------------------------------------------------------
 PEER=$HERE/peer
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   log "Node.js is missing; installing the Debian packages"
@@ -256,17 +248,34 @@ log "installing the peer's pinned npm packages (npm ci, no install scripts)"
 (cd "$PEER" && export NO_UPDATE_NOTIFIER=1 npm_config_update_notifier=false \
   && quietly peer-npm npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 port=$(free_port)
-log "5/5 lean peer: node peer/server.js on 127.0.0.1:$port"
+log "peer: node peer/server.js"
 peer_models=()
 for model in "${MODELS[@]}"; do peer_models+=("$model=${MODEL_FILE[$model]}"); done
 node "$PEER/server.js" "$port" "${peer_models[@]}" >"$OUT_DIR/peer.log" 2>&1 &
-SERVER_PID=$!
-PIDS+=("$SERVER_PID")
-SERVER_URL="http://127.0.0.1:$port"
-wait_http "$SERVER_URL/v2/health/ready" "$SERVER_PID" 60 \
-  || { cat "$OUT_DIR/peer.log" >&2; die "the peer did not start"; }
-measure peer
-stop_pid "$SERVER_PID"
+started peer "$port" $! /v2/health/ready 60
+
+# The machine's speed drifts over minutes: each row is measured on every server in turn, one
+# server loaded at a time while the others sit idle, so that a row's ratios compare runs made
+# within a minute of each other.
+for server in "${SERVERS[@]}"; do
+  log "warming up $server"
+  warm_up "$server"
+done
+log "measuring: each model, batch and connection count on ${SERVERS[*]} in turn"
+for model in "${MODELS[@]}"; do
+  for batch in "${BATCHES[@]}"; do
+    for conns in $CONNECTIONS; do
+      for server in "${SERVERS[@]}"; do
+        run_wrk "$server" "$model" "$batch" "$conns" "$WRK_DURATION" record
+      done
+    done
+  done
+done
+declare -A GW_HWM
+for batching in on off; do
+  GW_HWM[$batching]=$(vm_kib VmHWM "${SERVER_PIDS[gateway-$batching]}")
+done
+for server in "${SERVERS[@]}"; do stop_pid "${SERVER_PIDS[$server]}"; done
 
 # --- the table -------------------------------------------------------------------------------
 {
