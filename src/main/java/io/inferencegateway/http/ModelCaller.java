@@ -158,13 +158,13 @@ final class ModelCaller {
 
   /**
    * Hands a request to a deployment of this process, without the event bus and its two hops
-   * between threads. A short request runs on this event loop before this returns; one that waits
-   * in the queue gets what is left of its deadline.
+   * between threads. A short request runs on this event loop, at once or in this turn; one that
+   * waits in the queue gets what is left of its deadline.
    */
   private <R> Future<R> handOver(ModelScheduler scheduler, ServedModel model,
       ModelRequest request) {
     Promise<R> promise = context.promise();
-    scheduler.submit(request, new Answer() {
+    boolean queued = scheduler.submit(request, new Answer() {
       @Override
       @SuppressWarnings("unchecked")
       public void send(Object result) {
@@ -177,7 +177,7 @@ final class ModelCaller {
       }
     });
     Future<R> answer = promise.future();
-    if (!answer.isComplete()) {
+    if (queued) {
       long timer = vertx.setTimer(leftMillis(request),
           late -> promise.tryFail(RequestFailure.late(model.name())));
       answer.onComplete(done -> vertx.cancelTimer(timer));

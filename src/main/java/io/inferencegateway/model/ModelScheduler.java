@@ -90,27 +90,29 @@ public final class ModelScheduler {
   /**
    * Accepts a request into the queue, or refuses it at once when it cannot be served; a request
    * from an event loop of this process's HTTP front, which {@code answer} goes back to. A short
-   * one runs right there, before this returns.
+   * one runs right there, before this returns, or with batching on once the loop has handled the
+   * I/O it found ready. True when the request has been queued for a worker: only then may its
+   * answer be long in coming.
    */
-  public void submit(ModelRequest request, Answer answer) {
-    submit(request, answer, null, Inline.ALWAYS);
+  public boolean submit(ModelRequest request, Answer answer) {
+    return submit(request, answer, null, Inline.ALWAYS);
   }
 
-  private void submit(ModelRequest request, Answer answer, String cancelId, Inline when) {
+  private boolean submit(ModelRequest request, Answer answer, String cancelId, Inline when) {
     try {
       runtime.check(request);
     } catch (RequestFailure e) {
       answer.fail(e);
-      return;
+      return false;
     } catch (RuntimeException e) {
       LOG.error("Model {} failed to check request {}", model, request.requestId(), e);
       answer.fail(RequestFailure.unforeseen());
-      return;
+      return false;
     }
     if (!slots.tryAcquire(key)) {
       answer.fail(new RequestFailure(RequestFailure.Kind.OVERLOADED, "model '" + model
           + "' is overloaded: " + slots.limit() + " requests are already waiting; retry later"));
-      return;
+      return false;
     }
     Work work = new Work(request, answer, cancelId);
     if (cancelId != null) {
@@ -131,12 +133,13 @@ public final class ModelScheduler {
       } else {
         serve(work);
       }
-      return;
+      return false;
     }
     request.cancellation().onCancel(() -> withdraw(work));
     if (woken != null) {
       woken.wake();
     }
+    return true;
   }
 
   /**
