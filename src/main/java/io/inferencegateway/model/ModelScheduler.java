@@ -176,14 +176,7 @@ public final class ModelScheduler {
     List<Work> taken = new ArrayList<>(turn);
     turn.clear();
     List<Work> dropped = new ArrayList<>(0);
-    long now = System.nanoTime();
-    for (Iterator<Work> it = taken.iterator(); it.hasNext(); ) {
-      Work work = it.next();
-      if (isDead(work, now)) {
-        it.remove();
-        dropped.add(work);
-      }
-    }
+    moveDead(taken, dropped);
     dropped.forEach(this::expire);
     while (!taken.isEmpty()) {
       List<Work> batch = new ArrayList<>();
@@ -255,7 +248,7 @@ public final class ModelScheduler {
     List<Work> dropped = new ArrayList<>(0);
     List<Work> batch;
     synchronized (this) {
-      dropDead(dropped);
+      moveDead(queue, dropped);
       batch = queue.isEmpty() ? null : take();
       if (batch == null) {
         idle.add(worker);
@@ -327,10 +320,10 @@ public final class ModelScheduler {
     return rows;
   }
 
-  /** Moves cancelled and expired work out of the queue. Holds the lock. */
-  private void dropDead(List<Work> dropped) {
+  /** Moves cancelled and expired work from {@code from} to {@code dropped}. */
+  private static void moveDead(Iterable<Work> from, List<Work> dropped) {
     long now = System.nanoTime();
-    for (Iterator<Work> it = queue.iterator(); it.hasNext(); ) {
+    for (Iterator<Work> it = from.iterator(); it.hasNext(); ) {
       Work work = it.next();
       if (isDead(work, now)) {
         it.remove();
