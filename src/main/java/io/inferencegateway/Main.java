@@ -26,6 +26,7 @@ public final class Main {
   /** The repository API's bearer token; never a configuration key, so never in a file. */
   private static final String ADMIN_TOKEN = "GATEWAY_ADMIN_TOKEN";
   private static final String NETTY_JFR = "io.netty.jfr.enabled";
+  private static final String NETTY_ALLOCATOR = "io.netty.allocator.type";
 
   private Main() {
   }
@@ -33,9 +34,11 @@ public final class Main {
   public static void main(String[] args) {
     // Netty registers flight-recorder events for its buffer allocator, which loads the recorder's
     // classes at every start; they serve only someone recording, who can switch them back on.
-    if (System.getProperty(NETTY_JFR) == null) {
-      System.setProperty(NETTY_JFR, "false");
-    }
+    defaultProperty(NETTY_JFR, "false");
+    // Netty 4.2's default buffer allocator is its adaptive one; the pooled one cost about 4 % less
+    // CPU per request in side-by-side runs (up to 12 % on larger bodies), for 2 MiB more resident
+    // memory. Set before any buffer is made: Vert.x shares Netty's default allocator when pooled.
+    defaultProperty(NETTY_ALLOCATOR, "pooled");
     Vertx control = Gateway.controlPlane();
     Path file = Path.of(System.getenv().getOrDefault("GATEWAY_CONFIG", DEFAULT_CONFIG));
     Future<GatewayConfig> reading = ConfigReader.read(control, file);
@@ -95,6 +98,13 @@ public final class Main {
       }
       LOG.info("Stopped");
     }, "gateway-shutdown"));
+  }
+
+  /** Sets a system property unless the command line has set it. */
+  private static void defaultProperty(String name, String value) {
+    if (System.getProperty(name) == null) {
+      System.setProperty(name, value);
+    }
   }
 
   /** What the process serves, as its start line says it. */

@@ -195,6 +195,13 @@ class MainProcessTest {
   }
 
   @Test
+  void nettyBuffersArePooledUnlessTheCommandLineChoosesAnotherAllocator() throws Exception {
+    assertThat(allocatorOfAGatewayStartedWith()).isEqualTo("PooledByteBufAllocator");
+    assertThat(allocatorOfAGatewayStartedWith("-Dio.netty.allocator.type=adaptive"))
+        .isEqualTo("AdaptiveByteBufAllocator");
+  }
+
+  @Test
   void terminationShutsDownGracefully() throws Exception {
     gateway = GatewayProcess.start(Map.of("GATEWAY_HTTP_PORT", "0"));
     gateway.awaitStdout(text -> LISTENING.matcher(text).find());
@@ -225,6 +232,24 @@ class MainProcessTest {
     output.addAll(gateway.stderr());
     assertThat(output).noneMatch(text -> text.contains("\tat ")
         || text.contains("Exception in thread"));
+  }
+
+  /** The buffer allocator a gateway's metrics report, the gateway started and stopped for it. */
+  private String allocatorOfAGatewayStartedWith(String... jvmOptions) throws Exception {
+    gateway = GatewayProcess.start(Map.of("GATEWAY_CONFIG",
+        write(config(model("mlp", MLP_MODEL))).toString(), "GATEWAY_HTTP_PORT", "0"), jvmOptions);
+    gateway.awaitStdout(text -> LISTENING.matcher(text).find());
+    HttpRequest request = HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + gateway.managementPort() + "/metrics"))
+        .timeout(Duration.ofSeconds(5))
+        .build();
+    String metrics = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+    gateway.stop();
+    Matcher allocator = Pattern.compile(
+        "netty_allocator_memory_used\\{allocator_type=\"(\\w+)\",[^}]*memory_type=\"direct\"}")
+        .matcher(metrics);
+    assertThat(allocator.find()).as("the allocator's direct memory in\n%s", metrics).isTrue();
+    return allocator.group(1);
   }
 
   private Path write(JsonObject config) throws IOException {

@@ -1,8 +1,11 @@
 package io.inferencegateway.metrics;
 
+import io.micrometer.core.instrument.binder.netty4.NettyAllocatorMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
@@ -17,8 +20,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The gateway's Prometheus registry: JVM, process and Vert.x pool metrics, the data port's
- * request meters and the per-model meters.
+ * The gateway's Prometheus registry: JVM, process, Netty buffer and Vert.x pool metrics, the data
+ * port's request meters and the per-model meters.
  */
 public final class GatewayMetrics {
 
@@ -28,6 +31,10 @@ public final class GatewayMetrics {
   public GatewayMetrics() {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new FileDescriptorMetrics().bindTo(registry);
+    // The memory of the buffers requests and answers pass through, outside the heap.
+    if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider allocator) {
+      new NettyAllocatorMetrics(allocator).bindTo(registry);
+    }
   }
 
   /**

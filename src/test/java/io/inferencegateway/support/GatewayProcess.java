@@ -49,11 +49,12 @@ public final class GatewayProcess {
   }
 
   /**
-   * Starts Main from the test classpath; GATEWAY_* variables are only those in {@code env}, and
-   * GATEWAY_MANAGEMENT_PORT=0 unless it sets that one.
+   * Starts Main from the test classpath, with {@code jvmOptions}; GATEWAY_* variables are only
+   * those in {@code env}, and GATEWAY_MANAGEMENT_PORT=0 unless it sets that one.
    */
-  public static GatewayProcess start(Map<String, String> env) throws IOException {
-    return start(env, System.getProperty("java.class.path"));
+  public static GatewayProcess start(Map<String, String> env, String... jvmOptions)
+      throws IOException {
+    return launch(env, System.getProperty("java.class.path"), jvmOptions);
   }
 
   /**
@@ -66,10 +67,10 @@ public final class GatewayProcess {
             .split(File.pathSeparator))
         .filter(entry -> !Path.of(entry).endsWith("test-classes"))
         .collect(Collectors.joining(File.pathSeparator));
-    return start(env, classPath, jvmOptions);
+    return launch(env, classPath, jvmOptions);
   }
 
-  private static GatewayProcess start(Map<String, String> env, String classPath,
+  private static GatewayProcess launch(Map<String, String> env, String classPath,
       String... jvmOptions) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

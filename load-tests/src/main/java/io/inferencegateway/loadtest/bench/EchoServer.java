@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The HTTP ceiling of the benchmark: a minimal Vert.x server that reads each request's body and
  * answers a fixed small JSON (shaped like an infer reply), with as many event-loop instances as
- * the gateway's {@code http.instances} (the number of cores by default). Whatever the gateway does
- * on top of this costs throughput.
+ * the gateway's {@code http.instances} (the number of cores by default) and Netty's pooled buffer
+ * allocator, as the gateway sets it. Whatever the gateway does on top of this costs throughput.
  *
  * <p>Usage: {@code EchoServer <port> [instances]}; binds 127.0.0.1 and prints
  * {@code echo-server listening on 127.0.0.1:<port>} once every instance listens.
@@ -50,6 +50,9 @@ public final class EchoServer extends VerticleBase {
     if (args.length < 1) {
       System.err.println("usage: EchoServer <port> [instances]");
       System.exit(2);
+    }
+    if (System.getProperty("io.netty.allocator.type") == null) {
+      System.setProperty("io.netty.allocator.type", "pooled");
     }
     int port = Integer.parseInt(args[0]);
     int instances = args.length > 1 ? Integer.parseInt(args[1]) : 2;
