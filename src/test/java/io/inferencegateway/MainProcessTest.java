@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -239,11 +240,15 @@ class MainProcessTest {
     gateway = GatewayProcess.start(Map.of("GATEWAY_CONFIG",
         write(config(model("mlp", MLP_MODEL))).toString(), "GATEWAY_HTTP_PORT", "0"), jvmOptions);
     gateway.awaitStdout(text -> LISTENING.matcher(text).find());
+    // HTTP/1.1: the client's upgrade to HTTP/2 in clear text can stall a large body, and the
+    // request's timeout covers only the headers; the whole answer is awaited with a limit.
     HttpRequest request = HttpRequest.newBuilder(
             URI.create("http://127.0.0.1:" + gateway.managementPort() + "/metrics"))
+        .version(HttpClient.Version.HTTP_1_1)
         .timeout(Duration.ofSeconds(5))
         .build();
-    String metrics = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+    String metrics = http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        .get(10, TimeUnit.SECONDS).body();
     gateway.stop();
     Matcher allocator = Pattern.compile(
         "netty_allocator_memory_used\\{allocator_type=\"(\\w+)\",[^}]*memory_type=\"direct\"}")
