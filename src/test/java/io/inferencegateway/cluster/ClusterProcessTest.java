@@ -51,7 +51,7 @@ class ClusterProcessTest {
   private static final String RUNS =
       "gateway_inference_duration_seconds_count\\{[^}]*model=\"%s\"[^}]*} (\\S+)";
   /** Rows of the slow model that keep a worker busy for seconds, long after clients give up. */
-  private static final int BLOCKER_ROWS = 1000;
+  private static final int BLOCKER_ROWS = 3000;
   private static final int FAILURE_SECONDS = 3;
   private static final String ADMIN_TOKEN = "cluster-test-token";
   private static final long HEALTH_TIMEOUT_MS = 1000;
