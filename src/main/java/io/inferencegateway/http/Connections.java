@@ -40,6 +40,8 @@ final class Connections {
   private final Map<HttpConnection, Open> open = new HashMap<>();
   private final AtomicInteger total;
   private final int maxConnections;
+  /** Requests in flight on this event loop's connections. */
+  private int inFlight;
 
   /** What a connection owes, as deadlines in {@link System#nanoTime()}'s terms. */
   private static final class Open {
@@ -81,6 +83,10 @@ final class Connections {
     open.put(connection, state);
     connection.closeHandler(closed -> {
       Open gone = open.remove(connection);
+      if (gone != null) {
+        // Its requests' ends, if they come after this, find no state to count down.
+        inFlight -= gone.inFlight;
+      }
       if (gone != null && !gone.refused && maxConnections > 0) {
         total.decrementAndGet();
       }
@@ -106,6 +112,7 @@ final class Connections {
     if (state != null) {
       state.idle = false;
       state.inFlight++;
+      inFlight++;
       if (!request.isEnded()) {
         state.receiving = exchange;
         state.bodyDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(bodyTimeoutMs);
@@ -135,9 +142,15 @@ final class Connections {
     if (state.receiving == exchange) {
       state.receiving = null;
     }
+    inFlight--;
     if (--state.inFlight == 0) {
       idleFor(state, idleTimeoutMs);
     }
+  }
+
+  /** Whether at most one request is in flight on this event loop's connections. */
+  boolean alone() {
+    return inFlight <= 1;
   }
 
   private static void idleFor(Open state, long timeoutMs) {

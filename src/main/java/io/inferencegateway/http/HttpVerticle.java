@@ -102,7 +102,8 @@ public final class HttpVerticle extends VerticleBase {
   private DataPort dataPort() {
     DataPort port = new DataPort(connections, new AccessLog(config.http().accessLog(),
         metrics.http()));
-    ModelCaller caller = new ModelCaller(vertx, context, metrics, config.inference(), nodeCalls);
+    ModelCaller caller = new ModelCaller(vertx, context, metrics, config.inference(), nodeCalls,
+        connections);
     ModelHealthChecks health =
         ModelHealthChecks.create(vertx, vertx, registry, config.health().timeoutMs(),
             config.cluster().role().clustered());

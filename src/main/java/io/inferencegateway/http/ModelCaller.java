@@ -45,18 +45,21 @@ final class ModelCaller {
   private final GatewayMetrics metrics;
   private final long timeoutNanos;
   private final NodeCalls nodeCalls;
+  private final Connections connections;
 
   /**
    * {@code context}: the HTTP verticle's, where answers are taken; {@code nodeCalls} tracks
-   * requests to other nodes of a cluster, null when standalone.
+   * requests to other nodes of a cluster, null when standalone; {@code connections}: that
+   * verticle's, which tell whether a request is alone on its event loop.
    */
   ModelCaller(Vertx vertx, Context context, GatewayMetrics metrics, InferenceConfig config,
-      NodeCalls nodeCalls) {
+      NodeCalls nodeCalls, Connections connections) {
     this.vertx = vertx;
     this.context = (ContextInternal) context;
     this.metrics = metrics;
     this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.timeoutMs());
     this.nodeCalls = nodeCalls;
+    this.connections = connections;
   }
 
   /**
@@ -158,8 +161,9 @@ final class ModelCaller {
 
   /**
    * Hands a request to a deployment of this process, without the event bus and its two hops
-   * between threads. A short request runs on this event loop, at once or in this turn; one that
-   * waits in the queue gets what is left of its deadline.
+   * between threads. A short request runs on this event loop, at once or in this turn, as does a
+   * longer one alone on this loop while the model is idle; one that waits in the queue gets what
+   * is left of its deadline.
    */
   private <R> Future<R> handOver(ModelScheduler scheduler, ServedModel model,
       ModelRequest request) {
@@ -175,7 +179,7 @@ final class ModelCaller {
       public void fail(RequestFailure failure) {
         promise.tryFail(failure);
       }
-    });
+    }, connections.alone());
     Future<R> answer = promise.future();
     if (queued) {
       long timer = vertx.setTimer(leftMillis(request),

@@ -18,14 +18,20 @@ import org.slf4j.LoggerFactory;
  * deadline has passed, is dropped before it starts and never run. Work arriving wakes an idle
  * worker; a worker that finishes takes the next work itself. With batching on, a worker takes the
  * oldest request together with every queued request that can join it, up to the batch limit. A
- * short request from the HTTP front of this process runs on the event loop that took it, as does
- * one from the event bus when the model is idle: at once, or, with batching on, together with the
- * other short requests that loop took from the same batch of ready connections.
+ * short request from the HTTP front of this process runs on the event loop that took it, as do
+ * one from the event bus when the model is idle and a longer one alone on its HTTP event loop
+ * while the model is idle: at once, or, with batching on, together with the other short requests
+ * that loop took from the same batch of ready connections.
  */
 public final class ModelScheduler {
 
   /** Longest expected run taken on the accepting event loop; a few times an ORT call's overhead. */
   private static final long INLINE_NANOS = 50_000;
+  /**
+   * Longest expected run taken on the accepting event loop for a request alone there, when the
+   * model is idle: the hand-off to a worker and back costs tens of µs, a few % of such a run.
+   */
+  private static final long ALONE_INLINE_NANOS = 1_000_000;
   private static final Logger LOG = LoggerFactory.getLogger(ModelScheduler.class);
 
   /** When a short request may run on the event loop that accepted it. */
@@ -37,7 +43,12 @@ public final class ModelScheduler {
      * Whatever else runs: the HTTP front has an event loop per core, so requests run on every
      * core as connections spread over the loops, and a hand-off would cost more than the run.
      */
-    ALWAYS
+    ALWAYS,
+    /**
+     * As {@link #ALWAYS}, for a request alone on its event loop: a longer one also runs there when
+     * the model is idle, since no other request on that loop waits for it.
+     */
+    ALONE
   }
 
   /** A worker instance; {@link #wake()} makes it ask for work on its own thread. */
@@ -91,11 +102,12 @@ public final class ModelScheduler {
    * Accepts a request into the queue, or refuses it at once when it cannot be served; a request
    * from an event loop of this process's HTTP front, which {@code answer} goes back to. A short
    * one runs right there, before this returns, or with batching on once the loop has handled the
-   * I/O it found ready. True when the request has been queued for a worker: only then may its
-   * answer be long in coming.
+   * I/O it found ready; so does a longer one {@code alone} on its loop while the model is idle.
+   * True when the request has been queued for a worker: only then may its answer be long in
+   * coming.
    */
-  public boolean submit(ModelRequest request, Answer answer) {
-    return submit(request, answer, null, Inline.ALWAYS);
+  public boolean submit(ModelRequest request, Answer answer, boolean alone) {
+    return submit(request, answer, null, alone ? Inline.ALONE : Inline.ALWAYS);
   }
 
   private boolean submit(ModelRequest request, Answer answer, String cancelId, Inline when) {
@@ -128,7 +140,7 @@ public final class ModelScheduler {
       }
     }
     if (inline) {
-      if (when == Inline.ALWAYS && runtime.maxBatchRows() > 1) {
+      if ((when == Inline.ALWAYS || when == Inline.ALONE) && runtime.maxBatchRows() > 1) {
         gather(work);
       } else {
         serve(work);
@@ -145,15 +157,21 @@ public final class ModelScheduler {
   /**
    * Whether to run a request here, on the event loop that accepted it, rather than hand it to a
    * worker: when the request should take less than {@link #INLINE_NANOS} alone, the hand-off to a
-   * worker thread would cost more than the run. Holds the lock.
+   * worker thread would cost more than the run; when it should take less than
+   * {@link #ALONE_INLINE_NANOS} and nothing else waits, neither on the loop nor for the model, the
+   * hand-off would only add its cost. Holds the lock.
    */
   private boolean runsInline(ModelRequest request, Inline when) {
-    if (when == Inline.NEVER || !(request instanceof InferRequest infer) || workers == 0
-        || when == Inline.WHEN_IDLE && (!queue.isEmpty() || idle.size() < workers)) {
+    if (when == Inline.NEVER || !(request instanceof InferRequest infer) || workers == 0) {
+      return false;
+    }
+    boolean modelIdle = queue.isEmpty() && idle.size() == workers;
+    if (when == Inline.WHEN_IDLE && !modelIdle) {
       return false;
     }
     long expected = runtime.expectedRunNanos(infer);
-    return expected > 0 && expected < INLINE_NANOS;
+    return expected > 0 && (expected < INLINE_NANOS
+        || when == Inline.ALONE && modelIdle && expected < ALONE_INLINE_NANOS);
   }
 
   /**

@@ -24,14 +24,15 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * With batching on, the short requests an event loop takes in one turn run together once the turn
- * is over: one run, on that loop, with answers equal to separate runs'. The demo MLP on a real
- * worker verticle and a real event loop; the requests are handed to the scheduler as the HTTP
- * front does, all within one task of the loop, as requests read from one batch of ready
- * connections are.
+ * Which of the HTTP front's requests run on the event loop that took them. With batching on, the
+ * short requests an event loop takes in one turn run together once the turn is over: one run, on
+ * that loop, with answers equal to separate runs'. A longer request runs there only when it is
+ * alone on its loop and the model is idle. The demo MLP on a real worker verticle and a real
+ * event loop; the requests are handed to the scheduler as the HTTP front does, all within one
+ * task of the loop, as requests read from one batch of ready connections are.
  */
-@DisplayName("Short requests taken in one event-loop turn run as one batch")
-class GatheredRunsTest {
+@DisplayName("Requests from the HTTP front that run on their event loop")
+class EventLoopRunsTest {
 
   private static final int WIDTH = 16;
 
@@ -68,7 +69,7 @@ class GatheredRunsTest {
     // Until the model's runs are known to be short, requests go to the worker; the first runs,
     // before the JIT and ONNX Runtime's caches warm up, are slow.
     for (int i = 0; i < 5_000 && !isShort(largest); i++) {
-      submitAll(loop, List.of(largest)).get(0).get(10, TimeUnit.SECONDS);
+      submitAll(loop, List.of(largest), false).get(0).get(10, TimeUnit.SECONDS);
     }
     assertThat(isShort(largest)).as("the demo MLP's runs are short").isTrue();
 
@@ -82,7 +83,7 @@ class GatheredRunsTest {
     long runsBefore = batchSizes().count();
 
     List<Answered> answers = new ArrayList<>();
-    for (CompletableFuture<Answered> answer : submitAll(loop, requests)) {
+    for (CompletableFuture<Answered> answer : submitAll(loop, requests, false)) {
       answers.add(answer.get(10, TimeUnit.SECONDS));
     }
 
@@ -131,8 +132,68 @@ class GatheredRunsTest {
         .isCloseTo(tookNanos, Percentage.withPercentage(1));
   }
 
-  /** Hands every request to the scheduler within one task of {@code loop}. */
-  private List<CompletableFuture<Answered>> submitAll(Context loop, List<InferRequest> requests) {
+  /**
+   * A request longer than a short one but well under a millisecond runs on its event loop when it
+   * is alone there and the model is idle; among other requests on the loop, or while the model's
+   * worker is busy, it goes to the worker.
+   */
+  @Test
+  void aLongerRequestRunsOnItsLoopOnlyWhenAloneThereAndTheModelIsIdle() throws Exception {
+    Context loop = vertx.getOrCreateContext();
+    Random random = new Random(11);
+    InferRequest longer = longerThanShort(loop, random);
+    // The worker answered the last run just before it went back to waiting for work.
+    Thread.sleep(200);
+
+    Answered alone = submitAll(loop, List.of(longer), true).get(0).get(10, TimeUnit.SECONDS);
+    Answered amongOthers =
+        submitAll(loop, List.of(longer), false).get(0).get(10, TimeUnit.SECONDS);
+    // The first, expected to take a few milliseconds, goes to the one worker even alone and
+    // keeps it busy: the model is not idle when the second arrives.
+    List<CompletableFuture<Answered>> behindBusyWorker =
+        submitAll(loop, List.of(request(random, 16 * (int) rows(longer)), longer), true);
+
+    assertThat(alone.failure()).isNull();
+    assertThat(alone.thread()).as("alone on the loop, model idle").isSameAs(submitter);
+    assertThat(amongOthers.failure()).isNull();
+    assertThat(amongOthers.thread()).as("among other requests on the loop")
+        .isNotSameAs(submitter);
+    Answered second = behindBusyWorker.get(1).get(10, TimeUnit.SECONDS);
+    assertThat(second.failure()).isNull();
+    assertThat(second.thread()).as("alone on the loop, the model's worker busy")
+        .isNotSameAs(submitter);
+  }
+
+  /**
+   * A request of the demo MLP expected to run between 120 and 450 µs, well inside the range where
+   * only a request alone on its loop runs there; its size found from the worker's runs.
+   */
+  private InferRequest longerThanShort(Context loop, Random random) throws Exception {
+    int rows = 256;
+    for (int attempt = 0; attempt < 40; attempt++) {
+      InferRequest candidate = request(random, rows);
+      for (int i = 0; i < 30; i++) {
+        submitAll(loop, List.of(candidate), false).get(0).get(10, TimeUnit.SECONDS);
+      }
+      long expected = model.runtime().expectedRunNanos(candidate);
+      if (expected >= 120_000 && expected <= 450_000) {
+        return candidate;
+      }
+      rows = (int) Math.max(1, rows * 250_000L / Math.max(1, expected));
+    }
+    throw new AssertionError("no request size of the demo MLP runs in 120 to 450 µs here");
+  }
+
+  private static long rows(InferRequest request) {
+    return request.inputs().get(0).shape()[0];
+  }
+
+  /**
+   * Hands every request to the scheduler within one task of {@code loop}, as requests
+   * {@code alone} on their loop or not.
+   */
+  private List<CompletableFuture<Answered>> submitAll(Context loop, List<InferRequest> requests,
+      boolean alone) {
     List<CompletableFuture<Answered>> answers = new ArrayList<>();
     requests.forEach(request -> answers.add(new CompletableFuture<>()));
     loop.runOnContext(turn -> {
@@ -149,7 +210,7 @@ class GatheredRunsTest {
           public void fail(RequestFailure failure) {
             answer.complete(new Answered(null, failure, Thread.currentThread()));
           }
-        });
+        }, alone);
       }
     });
     return answers;
