@@ -46,7 +46,7 @@ public final class ModelScheduler {
     ALWAYS,
     /**
      * As {@link #ALWAYS}, for a request alone on its event loop: a longer one also runs there when
-     * the model is idle, since no other request on that loop waits for it.
+     * the model is idle, since no other request on that loop is waiting as it starts.
      */
     ALONE
   }
