@@ -11,26 +11,29 @@
 # 1. OrtBench: ONNX Runtime in-process with the gateway's default session options, batches of 1
 #    and 8 rows, 1 and 2 threads; alone, then with the least JSON work around each call (read the
 #    input from the infer body, write the answer: LeanJson.java).
-# Then four servers, all started at once:
+# Then five servers, all started at once:
 # 2. the gateway jar serving the three models with batching on, 3. another with batching off;
 # 4. EchoServer, a minimal Vert.x server answering a fixed small JSON: the HTTP ceiling;
-# 5. the lean peer (peer/server.js): a hand-written OIP server on fastify and onnxruntime-node, one
+# 5. EchoServer given the models ("echo + ORT"): the same, and each request also runs its model on
+#    its event loop as OrtBench does (rows from a Bench-Rows header, no JSON): both ceilings in
+#    one process, as they share the machine with wrk;
+# 6. the lean peer (peer/server.js): a hand-written OIP server on fastify and onnxruntime-node, one
 #    worker process per core, each session with 1 intra-op and 1 inter-op thread.
 # wrk warms every server up with each body, then posts each body at 1, 16 and 64 connections to
-# each server in turn, so that the four runs of a row are made within a minute of each other while
+# each server in turn, so that the five runs of a row are made within a minute of each other while
 # the machine's speed drifts; only the server under load does any work. Every
 # run records req/s, p50/p99, non-2xx answers, the server's CPU per request (utime + stime from
 # /proc/<pid>/stat, with its child processes for the peer) and its VmRSS at the end. One Markdown table goes to stdout and to
 # $OUT_DIR/results.md. Servers listen on free 127.0.0.1 ports and are stopped by PID when the
-# script ends, whatever happens; nothing is sent off the machine. About 25 minutes with the
+# script ends, whatever happens; nothing is sent off the machine. About 30 minutes with the
 # defaults on 2 cores. Needs Node.js 18 or later for the peer (installed from apt when missing);
 # its npm packages are the ones pinned in peer/package-lock.json, installed without their install
 # scripts (which would only fetch CUDA libraries).
 #
 # Environment (defaults):
-#   WRK_DURATION=10    seconds per measured wrk run (72 runs)
+#   WRK_DURATION=10    seconds per measured wrk run (90 runs)
 #   WARMUP=10          seconds of unrecorded wrk load (16 connections) per model and batch before
-#                      a server's measured runs (24 in all)
+#                      a server's measured runs (30 in all)
 #   CONNECTIONS="1 16 64"
 #   ORT_WARMUP=2 ORT_DURATION=5   seconds per OrtBench configuration (24 configurations)
 #   GATEWAY_JAVA_OPTS="-Xmx128m -XX:+UseSerialGC"   JVM options of the gateway and the echo server
@@ -134,14 +137,15 @@ vm_kib() {
 # CPU per request over the run and its VmRSS at the end to results.tsv.
 run_wrk() {
   local server=$1 model=$2 batch=$3 conns=$4 secs=$5 record=${6:-}
-  local threads=2 out ticks0 ticks1 line row
+  local threads=2 out ticks0 ticks1 line row headers=()
   local SERVER_PID=${SERVER_PIDS[$server]} SERVER_URL=${SERVER_URLS[$server]}
   [ "$conns" -ge 2 ] || threads=1
+  [ "$server" != echo-ort ] || headers=("Bench-Rows: $batch")
   out="$OUT_DIR/wrk-$server-$model-b$batch-c$conns-${record:-warmup}.txt"
   ticks0=$(proc_ticks "$SERVER_PID")
   # wrk stops itself after $secs; timeout only guards against a wrk that hangs.
   timeout $((secs + 30)) wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 10s --latency \
-    -s "$HERE/post.lua" "$SERVER_URL/v2/models/$model/infer" -- "$OUT_DIR/body-$model-b$batch.json" \
+    -s "$HERE/post.lua" "$SERVER_URL/v2/models/$model/infer" -- "$OUT_DIR/body-$model-b$batch.json" "${headers[@]}" \
     >"$out" 2>&1 || { cat "$out" >&2; die "wrk failed for $server $model batch $batch"; }
   kill -0 "$SERVER_PID" 2>/dev/null || die "$server died during a run (see its log in $OUT_DIR)"
   ticks1=$(proc_ticks "$SERVER_PID")
@@ -185,7 +189,7 @@ started() {
 }
 
 # --- 1. inference ceiling --------------------------------------------------------------------
-log "1/5 inference ceiling: ONNX Runtime in-process (OrtBench)"
+log "1/6 inference ceiling: ONNX Runtime in-process (OrtBench)"
 for model in "${MODELS[@]}"; do
   java -cp "$CP" io.inferencegateway.loadtest.bench.OrtBench "$model" "${MODEL_FILE[$model]}" \
     "$(IFS=,; echo "${BATCHES[*]}")" 1,2 "$ORT_WARMUP" "$ORT_DURATION" 2>"$OUT_DIR/ort-$model.err" \
@@ -199,7 +203,7 @@ for model in "${MODELS[@]}"; do
     }' >>"$RESULTS"
 done
 
-# --- 2-5. the servers, all started, then measured by turns ------------------------------------
+# --- 2-6. the servers, all started, then measured by turns ------------------------------------
 # gateway_config <true|false> <port>: the three models, listening on 127.0.0.1 only.
 gateway_config() {
   local enabled=$1 port=$2 model sep=""
@@ -236,6 +240,14 @@ log "echo: EchoServer, the HTTP ceiling"
 java "${JAVA_OPTS[@]}" -cp "$CP" io.inferencegateway.loadtest.bench.EchoServer "$port" "$(nproc)" \
   >"$OUT_DIR/echo.log" 2>&1 &
 started echo "$port" $! / 60
+
+port=$(free_port)
+log "echo-ort: EchoServer with the models, both ceilings in one process"
+echo_models=()
+for model in "${MODELS[@]}"; do echo_models+=("$model=${MODEL_FILE[$model]}"); done
+java "${JAVA_OPTS[@]}" -cp "$CP" io.inferencegateway.loadtest.bench.EchoServer "$port" "$(nproc)" \
+  "${echo_models[@]}" >"$OUT_DIR/echo-ort.log" 2>&1 &
+started echo-ort "$port" $! / 60
 
 PEER=$HERE/peer
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
@@ -286,6 +298,7 @@ for server in "${SERVERS[@]}"; do stop_pid "${SERVER_PIDS[$server]}"; done
     { n++; for (i = 1; i <= NF; i++) cell[n, i] = $i
       key = $2 SUBSEP $3 SUBSEP $4
       if ($1 == "echo") { echo_rps[key] = $5; echo_cpu[key] = $10 }
+      if ($1 == "echo-ort") { both_rps[key] = $5; both_cpu[key] = $10 }
       if ($1 == "gateway-off") { off_rps[key] = $5; off_p99[key] = $7 }
       if ($1 == "peer") { peer_rps[key] = $5; peer_p99[key] = $7 }
       if ($1 == "ort-1") ort_cpu[$2, $3] = $10
@@ -294,24 +307,31 @@ for server in "${SERVERS[@]}"; do stop_pid "${SERVER_PIDS[$server]}"; done
     function ratio(a, b) { return b > 0 ? sprintf("%.2f", a / b) : "-" }
     END {
       label["gateway-on"] = "gateway, batching on"; label["gateway-off"] = "gateway, batching off"
-      label["echo"] = "echo (HTTP ceiling)"; label["ort-1"] = "ONNX Runtime, 1 thread"
+      label["echo"] = "echo (HTTP ceiling)"; label["echo-ort"] = "echo + ORT, one process"
+      label["ort-1"] = "ONNX Runtime, 1 thread"
       label["ort-2"] = "ONNX Runtime, 2 threads"; label["peer"] = "lean peer (node)"
       label["ortjson-1"] = "ORT + JSON, 1 thread"; label["ortjson-2"] = "ORT + JSON, 2 threads"
-      print "| server                  | model           | batch | conns |    req/s | p50 µs | p99 µs | non-2xx | CPU µs/req | RSS MiB | CPU ÷ (echo+ORT) | CPU ÷ (echo+ORT+JSON) | req/s ÷ echo | req/s ÷ off | p99 ÷ off | req/s ÷ peer | p99 ÷ peer |"
-      print "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
-      split("gateway-on gateway-off peer echo ort-1 ort-2 ortjson-1 ortjson-2", order, " ")
-      for (o = 1; o <= 8; o++) for (r = 1; r <= n; r++) {
+      print "| server                  | model           | batch | conns |    req/s | p50 µs | p99 µs | non-2xx | CPU µs/req | RSS MiB | CPU ÷ (echo+ORT) | CPU ÷ (echo+ORT+JSON) | req/s ÷ echo | CPU ÷ echo+ORT process | req/s ÷ echo+ORT process | req/s ÷ off | p99 ÷ off | req/s ÷ peer | p99 ÷ peer |"
+      print "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+      split("gateway-on gateway-off peer echo echo-ort ort-1 ort-2 ortjson-1 ortjson-2", order, " ")
+      for (o = 1; o <= 9; o++) for (r = 1; r <= n; r++) {
         if (cell[r, 1] != order[o]) continue
         key = cell[r, 2] SUBSEP cell[r, 3] SUBSEP cell[r, 4]
         rps = cell[r, 5]; p99 = cell[r, 7]; cpu = cell[r, 10]
         bad = cell[r, 8] (cell[r, 9] > 0 ? " +" cell[r, 9] " sock err" : "")
         vs_parts = vs_json = vs_echo = vs_off_rps = vs_off_p99 = vs_peer_rps = vs_peer_p99 = "-"
-        if (order[o] ~ /^gateway/) {
+        vs_both_cpu = vs_both_rps = "-"
+        if (order[o] ~ /^gateway/ || order[o] == "echo-ort") {
           if ((key in echo_cpu) && ((cell[r, 2], cell[r, 3]) in ort_cpu))
             vs_parts = ratio(cpu, echo_cpu[key] + ort_cpu[cell[r, 2], cell[r, 3]])
           if ((key in echo_cpu) && ((cell[r, 2], cell[r, 3]) in ortjson_cpu))
             vs_json = ratio(cpu, echo_cpu[key] + ortjson_cpu[cell[r, 2], cell[r, 3]])
           if (key in echo_rps) vs_echo = ratio(rps, echo_rps[key])
+        }
+        if (order[o] ~ /^gateway/) {
+          if (key in both_cpu) {
+            vs_both_cpu = ratio(cpu, both_cpu[key]); vs_both_rps = ratio(rps, both_rps[key])
+          }
           if (key in peer_rps) {
             vs_peer_rps = ratio(rps, peer_rps[key]); vs_peer_p99 = ratio(p99, peer_p99[key])
           }
@@ -319,10 +339,10 @@ for server in "${SERVERS[@]}"; do stop_pid "${SERVER_PIDS[$server]}"; done
         if (order[o] == "gateway-on" && (key in off_rps)) {
           vs_off_rps = ratio(rps, off_rps[key]); vs_off_p99 = ratio(p99, off_p99[key])
         }
-        printf "| %-23s | %-15s | %5s | %5s | %8.0f | %6d | %6d | %7s | %10.1f | %7.0f | %16s | %21s | %12s | %11s | %9s | %12s | %10s |\n",
+        printf "| %-23s | %-15s | %5s | %5s | %8.0f | %6d | %6d | %7s | %10.1f | %7.0f | %16s | %21s | %12s | %22s | %24s | %11s | %9s | %12s | %10s |\n",
           label[order[o]], cell[r, 2], cell[r, 3], cell[r, 4], rps, cell[r, 6], p99, bad, cpu,
-          cell[r, 11] / 1024, vs_parts, vs_json, vs_echo, vs_off_rps, vs_off_p99, vs_peer_rps,
-          vs_peer_p99
+          cell[r, 11] / 1024, vs_parts, vs_json, vs_echo, vs_both_cpu, vs_both_rps, vs_off_rps,
+          vs_off_p99, vs_peer_rps, vs_peer_p99
       }
       printf "\nGateway VmRSS, highest at the end of a run: %.0f MiB with batching on, %.0f MiB off;" \
         " peak (VmHWM) %.0f and %.0f MiB.\n\n", max_rss["gateway-on"] / 1024,
@@ -340,6 +360,11 @@ for server in "${SERVERS[@]}"; do stop_pid "${SERVER_PIDS[$server]}"; done
       print "- CPU ÷ (echo+ORT+JSON): the same with the ORT + JSON row (1 thread) in place of ORT'"'"'s:"
       print "  1.00 would mean the gateway costs nothing beyond HTTP, the least JSON work and the run."
       print "- req/s ÷ echo: over the echo server'"'"'s at the same model, batch and connections."
+      print "- echo + ORT, one process: the echo server also running the model on each request, as"
+      print "  OrtBench calls it, on its event loop (no JSON). Its CPU ÷ (echo+ORT) shows what sharing"
+      print "  the machine with wrk adds to the sum of the two ceilings measured apart."
+      print "- CPU ÷ echo+ORT process, req/s ÷ echo+ORT process: gateway over that server at the same"
+      print "  model, batch and connections."
       print "- req/s ÷ off, p99 ÷ off: batching on over batching off at the same model, batch and connections."
       print "- req/s ÷ peer, p99 ÷ peer: over the lean peer'"'"'s at the same model, batch and connections;"
       print "  the peer'"'"'s CPU and RSS are its primary and worker processes together."

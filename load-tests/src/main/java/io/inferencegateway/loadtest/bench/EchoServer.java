@@ -1,5 +1,8 @@
 package io.inferencegateway.loadtest.bench;
 
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -8,6 +11,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,8 +23,14 @@ import java.util.concurrent.TimeUnit;
  * the gateway's {@code http.instances} (the number of cores by default) and Netty's pooled buffer
  * allocator, as the gateway sets it. Whatever the gateway does on top of this costs throughput.
  *
- * <p>Usage: {@code EchoServer <port> [instances]}; binds 127.0.0.1 and prints
- * {@code echo-server listening on 127.0.0.1:<port>} once every instance listens.
+ * <p>Given models, it is the HTTP and inference ceiling in one process ("echo + ORT"): a request
+ * to {@code /v2/models/<name>/infer} also runs that model once on its event loop, as the gateway
+ * runs a short request, on as many rows of the benchmark's inputs as its {@code Bench-Rows}
+ * header says (1 without it), with the work {@link OrtBench} does around each call (copy the
+ * input in, copy the output out), and no JSON: the answer is the same fixed one.
+ *
+ * <p>Usage: {@code EchoServer <port> [instances] [<name>=<model.onnx> ...]}; binds 127.0.0.1 and
+ * prints {@code echo-server listening on 127.0.0.1:<port>} once every instance listens.
  */
 public final class EchoServer extends VerticleBase {
 
@@ -25,12 +38,17 @@ public final class EchoServer extends VerticleBase {
       + "\"id\":\"1\",\"outputs\":[{\"name\":\"output\",\"datatype\":\"FP32\",\"shape\":[1,4],"
       + "\"data\":[0.25,0.25,0.25,0.25]}]}");
   static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
+  static final CharSequence ROWS = HttpHeaders.createOptimized("Bench-Rows");
 
   private final int port;
+  private final Map<String, OrtSession> sessions;
+  /** This instance's calls, by model and rows, made at their first request. */
+  private final Map<String, OrtBench.Call.Tensors> calls = new HashMap<>();
   private HttpServer server;
 
-  EchoServer(int port) {
+  EchoServer(int port, Map<String, OrtSession> sessions) {
     this.port = port;
+    this.sessions = sessions;
   }
 
   @Override
@@ -39,6 +57,8 @@ public final class EchoServer extends VerticleBase {
         .requestHandler(request -> request.body().onComplete(body -> {
           if (body.failed()) {
             request.response().setStatusCode(400).end();
+          } else if (!sessions.isEmpty() && !run(request)) {
+            request.response().setStatusCode(404).end();
           } else {
             request.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(REPLY);
           }
@@ -46,9 +66,44 @@ public final class EchoServer extends VerticleBase {
     return server.listen();
   }
 
-  public static void main(String[] args) {
+  /**
+   * Runs the model an infer path names; false when there is no such model. Other paths run
+   * nothing.
+   */
+  private boolean run(HttpServerRequest request) {
+    String[] path = request.path().split("/");
+    if (path.length != 5 || !path[4].equals("infer")) {
+      return true;
+    }
+    OrtSession session = sessions.get(path[3]);
+    if (session == null) {
+      return false;
+    }
+    String rows = request.getHeader(ROWS);
+    String key = path[3] + "/" + (rows == null ? "1" : rows);
+    try {
+      OrtBench.Call.Tensors call = calls.get(key);
+      if (call == null) {
+        call = OrtBench.call(OrtEnvironment.getEnvironment(), session, path[3],
+            rows == null ? 1 : Integer.parseInt(rows), false).tensors();
+        calls.put(key, call);
+      }
+      call.run();
+    } catch (OrtException e) {
+      throw new IllegalStateException("the run of " + key + " failed", e);
+    }
+    return true;
+  }
+
+  @Override
+  public Future<?> stop() {
+    calls.values().forEach(OrtBench.Call.Tensors::close);
+    return Future.succeededFuture();
+  }
+
+  public static void main(String[] args) throws OrtException {
     if (args.length < 1) {
-      System.err.println("usage: EchoServer <port> [instances]");
+      System.err.println("usage: EchoServer <port> [instances] [<name>=<model.onnx> ...]");
       System.exit(2);
     }
     if (System.getProperty("io.netty.allocator.type") == null) {
@@ -56,8 +111,14 @@ public final class EchoServer extends VerticleBase {
     }
     int port = Integer.parseInt(args[0]);
     int instances = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+    Map<String, OrtSession> sessions = new LinkedHashMap<>();
+    for (int i = 2; i < args.length; i++) {
+      String[] model = args[i].split("=", 2);
+      sessions.put(model[0], OrtBench.open(OrtEnvironment.getEnvironment(), model[0], model[1]));
+    }
     Vertx vertx = Vertx.vertx();
-    vertx.deployVerticle(() -> new EchoServer(port), new DeploymentOptions().setInstances(instances))
+    vertx.deployVerticle(() -> new EchoServer(port, sessions),
+            new DeploymentOptions().setInstances(instances))
         .onSuccess(id -> System.out.println("echo-server listening on 127.0.0.1:" + port
             + " with " + instances + " instances"))
         .onFailure(failure -> {

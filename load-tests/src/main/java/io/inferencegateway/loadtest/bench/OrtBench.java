@@ -55,35 +55,10 @@ public final class OrtBench {
     double duration = Double.parseDouble(args[5]);
 
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    try (OrtSession.SessionOptions options = gatewayOptions();
-        OrtSession session = env.createSession(path, options)) {
-      if (session.getInputInfo().size() != 1) {
-        throw new IllegalArgumentException(name + " has " + session.getInputInfo().size()
-            + " inputs; the benchmark takes models with one FP32 input");
-      }
-      Map.Entry<String, NodeInfo> input = session.getInputInfo().entrySet().iterator().next();
-      long[] declared = ((TensorInfo) input.getValue().getInfo()).getShape();
-      Map.Entry<String, NodeInfo> output = session.getOutputInfo().entrySet().iterator().next();
-      long[] declaredOut = ((TensorInfo) output.getValue().getInfo()).getShape();
+    try (OrtSession session = open(env, name, path)) {
       for (int batch : batches) {
-        long[] shape = declared.clone();
-        int count = 1;
-        for (int i = 0; i < shape.length; i++) {
-          if (shape[i] < 0) {
-            shape[i] = batch;
-          }
-          count *= (int) shape[i];
-        }
-        long[] outShape = declaredOut.clone();
-        for (int i = 0; i < outShape.length; i++) {
-          if (outShape[i] < 0) {
-            outShape[i] = batch;
-          }
-        }
-        byte[] body = LeanJson.body(input.getKey(), shape, BenchInputs.values(name, count));
         for (boolean json : new boolean[] {false, true}) {
-          Call call = new Call(env, session, name, input.getKey(), output.getKey(),
-              BenchInputs.floats(name, count), shape, outShape, json ? body : null);
+          Call call = call(env, session, name, batch, json);
           for (int threads : threadCounts) {
             Result result = measure(call, threads, warmup, duration);
             System.out.printf("ORT model=%s batch=%d codec=%s threads=%d calls=%d"
@@ -95,6 +70,48 @@ public final class OrtBench {
         }
       }
     }
+  }
+
+  /** A session on the model file with the gateway's default options; one FP32 input. */
+  static OrtSession open(OrtEnvironment env, String name, String path) throws OrtException {
+    OrtSession session;
+    try (OrtSession.SessionOptions options = gatewayOptions()) {
+      session = env.createSession(path, options);
+    }
+    if (session.getInputInfo().size() != 1) {
+      session.close();
+      throw new IllegalArgumentException(name + " has " + session.getInputInfo().size()
+          + " inputs; the benchmark takes models with one FP32 input");
+    }
+    return session;
+  }
+
+  /**
+   * A call of {@code batch} rows of the benchmark's inputs on the session; with {@code json}, each
+   * call also reads its input from the infer body and writes its answer.
+   */
+  static Call call(OrtEnvironment env, OrtSession session, String name, int batch, boolean json)
+      throws OrtException {
+    Map.Entry<String, NodeInfo> input = session.getInputInfo().entrySet().iterator().next();
+    Map.Entry<String, NodeInfo> output = session.getOutputInfo().entrySet().iterator().next();
+    long[] shape = withBatch(((TensorInfo) input.getValue().getInfo()).getShape(), batch);
+    long[] outShape = withBatch(((TensorInfo) output.getValue().getInfo()).getShape(), batch);
+    int count = (int) Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+    byte[] body = json ? LeanJson.body(input.getKey(), shape, BenchInputs.values(name, count))
+        : null;
+    return new Call(env, session, name, input.getKey(), output.getKey(),
+        BenchInputs.floats(name, count), shape, outShape, body);
+  }
+
+  /** The declared shape with its free dimensions set to {@code batch}. */
+  private static long[] withBatch(long[] declared, int batch) {
+    long[] shape = declared.clone();
+    for (int i = 0; i < shape.length; i++) {
+      if (shape[i] < 0) {
+        shape[i] = batch;
+      }
+    }
+    return shape;
   }
 
   /** The options the gateway gives a model's session when its configuration sets none. */
@@ -209,7 +226,7 @@ public final class OrtBench {
    * One model, batch and body: what each thread runs. With a {@code body}, each call also reads
    * its input from that JSON and writes its output as a JSON answer ({@link LeanJson}).
    */
-  private record Call(OrtEnvironment env, OrtSession session, String model, String input,
+  record Call(OrtEnvironment env, OrtSession session, String model, String input,
       String output, float[] data, long[] shape, long[] outShape, byte[] body) {
 
     /** A thread's input and output tensors, made once over native buffers. */
