@@ -39,11 +39,13 @@ public final class EchoServer extends VerticleBase {
       + "\"data\":[0.25,0.25,0.25,0.25]}]}");
   static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
   static final CharSequence ROWS = HttpHeaders.createOptimized("Bench-Rows");
+  private static final String MODELS = "/v2/models/";
+  private static final String INFER = "/infer";
 
   private final int port;
   private final Map<String, OrtSession> sessions;
-  /** This instance's calls, by model and rows, made at their first request. */
-  private final Map<String, OrtBench.Call.Tensors> calls = new HashMap<>();
+  /** This instance's calls, by model and {@code Bench-Rows}, made at their first request. */
+  private final Map<String, Map<String, OrtBench.Call.Tensors>> calls = new HashMap<>();
   private HttpServer server;
 
   EchoServer(int port, Map<String, OrtSession> sessions) {
@@ -71,33 +73,34 @@ public final class EchoServer extends VerticleBase {
    * nothing.
    */
   private boolean run(HttpServerRequest request) {
-    String[] path = request.path().split("/");
-    if (path.length != 5 || !path[4].equals("infer")) {
+    String path = request.path();
+    if (!path.startsWith(MODELS) || !path.endsWith(INFER)) {
       return true;
     }
-    OrtSession session = sessions.get(path[3]);
+    String name = path.substring(MODELS.length(), path.length() - INFER.length());
+    OrtSession session = sessions.get(name);
     if (session == null) {
       return false;
     }
     String rows = request.getHeader(ROWS);
-    String key = path[3] + "/" + (rows == null ? "1" : rows);
+    Map<String, OrtBench.Call.Tensors> byRows = calls.computeIfAbsent(name, any -> new HashMap<>());
     try {
-      OrtBench.Call.Tensors call = calls.get(key);
+      OrtBench.Call.Tensors call = byRows.get(rows);
       if (call == null) {
-        call = OrtBench.call(OrtEnvironment.getEnvironment(), session, path[3],
+        call = OrtBench.call(OrtEnvironment.getEnvironment(), session, name,
             rows == null ? 1 : Integer.parseInt(rows), false).tensors();
-        calls.put(key, call);
+        byRows.put(rows, call);
       }
       call.run();
     } catch (OrtException e) {
-      throw new IllegalStateException("the run of " + key + " failed", e);
+      throw new IllegalStateException("the run of " + name + " on " + rows + " rows failed", e);
     }
     return true;
   }
 
   @Override
   public Future<?> stop() {
-    calls.values().forEach(OrtBench.Call.Tensors::close);
+    calls.values().forEach(byRows -> byRows.values().forEach(OrtBench.Call.Tensors::close));
     return Future.succeededFuture();
   }
 

@@ -78,9 +78,10 @@ public final class OrtBench {
     try (OrtSession.SessionOptions options = gatewayOptions()) {
       session = env.createSession(path, options);
     }
-    if (session.getInputInfo().size() != 1) {
+    int inputs = session.getInputInfo().size();
+    if (inputs != 1) {
       session.close();
-      throw new IllegalArgumentException(name + " has " + session.getInputInfo().size()
+      throw new IllegalArgumentException(name + " has " + inputs
           + " inputs; the benchmark takes models with one FP32 input");
     }
     return session;
