@@ -93,7 +93,8 @@ public final class EchoServer extends VerticleBase {
       }
       call.run();
     } catch (OrtException e) {
-      throw new IllegalStateException("the run of " + name + " on " + rows + " rows failed", e);
+      throw new IllegalStateException(
+          "the run of " + name + " on " + (rows == null ? "1" : rows) + " rows failed", e);
     }
     return true;
   }
